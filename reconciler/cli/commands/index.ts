@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
+import { registerExplain } from './explain.js';
+import { registerNodes } from './nodes.js';
+import { registerReportParse } from './report-parse.js';
+import { registerSummary } from './summary.js';
+import { registerValidate } from './validate.js';
 
 /** A sub-command registers itself on the root program. Each lives in its own file in this folder. */
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every sub-command, in the order `plinth --help` lists them. Add one line per command. */
-export const registrars: CommandRegistrar[] = [];
+export const registrars: CommandRegistrar[] = [registerValidate, registerSummary, registerReportParse, registerNodes, registerExplain];

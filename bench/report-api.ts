@@ -1,0 +1,166 @@
+/**
+ * Report API benchmark: 1,000 concurrent POSTs of realistic hardware reports (real dmidecode/lspci dumps,
+ * a distinct serial and MACs each) against plinth's server (schema validation, normalisation, durable
+ * group-committed SQLite writes with synchronous=FULL) and against a bare node:http server that only reads
+ * and discards the same bodies. Both servers run as child processes; the client runs here.
+ *
+ * Run: npx tsx bench/report-api.ts [--rounds N] [--count N] [--concurrency N] [--workers N]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApp } from '../reconciler/api/app.js';
+import { createReportAnalysisPool } from '../reconciler/api/report-analysis.js';
+import { startServer } from '../reconciler/api/server.js';
+import { silentLogger } from '../reconciler/lib/logger.js';
+import { SqliteStore } from '../reconciler/store/sqlite/sqlite-store.js';
+import { buildHardwareReport, listHardwareFixtures, macsFor } from '../tests/support/hardware-report.js';
+
+type Side = 'plinth' | 'bare';
+
+/** Worker threads parsing and validating reports in the plinth server (default: one per core of the 2-core lab). */
+const DEFAULT_WORKERS = 2;
+
+async function serve(side: Side, databasePath: string, workers: number): Promise<void> {
+  // A clean exit lets `node --cpu-prof` write its profile when the driver stops this server.
+  process.once('SIGTERM', () => process.exit(0));
+  if (side === 'plinth') {
+    const store = SqliteStore.open(databasePath);
+    const analysis = createReportAnalysisPool(workers);
+    const app = createApp({ store, log: silentLogger(), analyseReport: analysis.analyse, reports: { rateLimit: false } });
+    const server = await startServer(app, { host: '127.0.0.1', port: 0 });
+    process.stdout.write(`listening ${server.url}\n`);
+    return;
+  }
+  const server = createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end('{}'));
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+}
+
+function startSide(side: Side, databasePath: string, workers: number): Promise<{ child: ChildProcess; url: string }> {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', side, '--db', databasePath, '--workers', String(workers)];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening (\S+)/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`${side} server exited with ${code}`)));
+  });
+}
+
+function postOnce(url: string, agent: Agent, body: Buffer): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/reports`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.byteLength } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface RoundResult {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  /** CPU time the server process used per report (all its threads): unlike throughput, not skewed by other load. */
+  cpuMsPerReport: number;
+}
+
+/** User + system CPU milliseconds of a process, from /proc (clock ticks are 100 Hz on Linux). */
+function processCpuMs(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Sends every body at once (up to `concurrency` sockets) and measures throughput and latency. */
+async function runRound(server: { url: string; child: ChildProcess }, bodies: readonly Buffer[], concurrency: number): Promise<RoundResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const cpuBefore = processCpuMs(server.child.pid);
+  const started = performance.now();
+  const results = await Promise.all(bodies.map((body) => postOnce(server.url, agent, body)));
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMsPerReport = (processCpuMs(server.child.pid) - cpuBefore) / bodies.length;
+  agent.destroy();
+  const latencies = results.map((result) => result.ms).sort((a, b) => a - b);
+  const at = (quantile: number) => latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))] ?? NaN;
+  return { perSecond: bodies.length / seconds, p50: at(0.5), p99: at(0.99), failures: results.filter((result) => result.status !== 202).length, cpuMsPerReport };
+}
+
+function buildBodies(count: number, offset: number): Buffer[] {
+  const fixtures = listHardwareFixtures();
+  return Array.from({ length: count }, (_, index) => {
+    const n = offset + index;
+    const report = buildHardwareReport({ fixture: fixtures[n % fixtures.length] ?? '', serial: `BENCH${String(n).padStart(6, '0')}`, macs: macsFor(n + 1), bmcMac: macsFor(n + 1, 3)[2] });
+    return Buffer.from(JSON.stringify(report));
+  });
+}
+
+const format = (result: RoundResult) =>
+  `${result.perSecond.toFixed(0).padStart(6)} reports/s   p50 ${result.p50.toFixed(0).padStart(5)} ms   p99 ${result.p99.toFixed(0).padStart(5)} ms   ` +
+  `server CPU ${result.cpuMsPerReport.toFixed(2)} ms/report   non-202: ${result.failures}`;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+async function measure(rounds: number, count: number, concurrency: number, workers: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'plinth-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const warmup = buildBodies(200, 0);
+    const roundBodies = Array.from({ length: rounds }, (_, round) => buildBodies(count, 1000 + round * count));
+    const sizes = roundBodies.flat().map((body) => body.byteLength);
+    console.log(`${count} concurrent POSTs per round, ${rounds} rounds, ${workers} analysis workers, body ${Math.min(...sizes)}–${Math.max(...sizes)} bytes (mean ${(sizes.reduce((a, b) => a + b, 0) / sizes.length).toFixed(0)})`);
+    const results: { bare: RoundResult; plinth: RoundResult }[] = [];
+    const sides = { plinth: await startSide('plinth', join(dir, 'plinth.db'), workers), bare: await startSide('bare', join(dir, 'unused.db'), 0) };
+    children.push(sides.plinth.child, sides.bare.child);
+    await runRound(sides.bare, warmup, concurrency);
+    await runRound(sides.plinth, warmup, concurrency);
+    for (const [round, bodies] of roundBodies.entries()) {
+      const bare = await runRound(sides.bare, bodies, concurrency);
+      const plinth = await runRound(sides.plinth, bodies, concurrency);
+      results.push({ bare, plinth });
+      console.log(`round ${round + 1}\n  bare node:http  ${format(bare)}\n  plinth          ${format(plinth)}\n  ratio (plinth/bare reports/s) ${(plinth.perSecond / bare.perSecond).toFixed(2)}`);
+    }
+    const pick = (side: 'bare' | 'plinth', field: keyof RoundResult) => median(results.map((result) => result[side][field]));
+    console.log(`median of ${rounds} rounds`);
+    for (const side of ['bare', 'plinth'] as const) {
+      console.log(`  ${side.padEnd(6)} ${pick(side, 'perSecond').toFixed(0)} reports/s, p99 ${pick(side, 'p99').toFixed(0)} ms, server CPU ${pick(side, 'cpuMsPerReport').toFixed(2)} ms/report`);
+    }
+    console.log(`  ratio plinth/bare: reports/s ${median(results.map((result) => result.plinth.perSecond / result.bare.perSecond)).toFixed(2)} (goal >= 0.5), ` +
+      `server CPU per report ${(pick('plinth', 'cpuMsPerReport') / pick('bare', 'cpuMsPerReport')).toFixed(1)}x`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const { values } = parseArgs({
+  options: {
+    serve: { type: 'string' },
+    db: { type: 'string' },
+    rounds: { type: 'string', default: '5' },
+    count: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '1000' },
+    workers: { type: 'string', default: String(DEFAULT_WORKERS) },
+  },
+});
+const workers = Number(values.workers);
+if (values.serve === 'plinth' || values.serve === 'bare') await serve(values.serve, values.db ?? ':memory:', workers);
+else await measure(Number(values.rounds), Number(values.count), Number(values.concurrency), workers);

@@ -1,0 +1,96 @@
+import { normaliseReport } from '../discovery/normalise.js';
+import { HardwareReportSchema, type HardwareReport } from '../discovery/report-schema.js';
+import type { Inventory } from '../inventory/types.js';
+import { WorkerPool } from '../lib/worker-pool.js';
+import { encodeReport } from '../store/sqlite/encode-report.js';
+import type { EncodedReport } from '../store/types.js';
+import { HttpError, isHttpError, type RequestProblem } from './http-error.js';
+import { parseJsonBody } from './middleware/json-body.js';
+import { compileSchemaCheck } from './middleware/schema-validator.js';
+
+/**
+ * The CPU-bound part of receiving a report, as one pure function of the body bytes: JSON syntax, schema,
+ * normalisation, identity. It returns plain data (no class instances) so it can run in a worker thread.
+ */
+export type ReportAnalysis =
+  | {
+      kind: 'accepted';
+      inventory: Inventory;
+      warnings: string[];
+      /** The body to keep when it differs from the one received: the agent's enrolment token blanked out. */
+      redactedBody?: string;
+      /** The stored form of the (redacted) body and the inventory, when asked for (see `AnalyseOptions`). */
+      encoded?: EncodedReport;
+    }
+  | { kind: 'refused'; status: number; code: string; message: string; problems: RequestProblem[] };
+
+let checkReport: ReturnType<typeof compileSchemaCheck<HardwareReport>> | undefined;
+
+function refuse(error: HttpError): ReportAnalysis {
+  return { kind: 'refused', status: error.status, code: error.code, message: error.message, problems: error.problems };
+}
+
+export interface AnalyseOptions {
+  /**
+   * Also compress, hash and serialise what will be stored. A worker thread does it because it holds the
+   * body already and its CPU is spread over the cores; inline, the store does it on libuv's pool instead.
+   */
+  encodeForStorage?: boolean;
+}
+
+/** @example analyseReport(Buffer.from(body)).kind // 'accepted' */
+export function analyseReport(raw: Uint8Array, options: AnalyseOptions = {}): ReportAnalysis {
+  let value: unknown;
+  try {
+    value = parseJsonBody(raw);
+  } catch (error) {
+    if (isHttpError(error)) return refuse(error);
+    throw error;
+  }
+  checkReport ??= compileSchemaCheck<HardwareReport>(HardwareReportSchema);
+  const checked = checkReport(value);
+  if (!checked.ok) {
+    const count = checked.problems.length;
+    const message = `report does not match the hardware-report schema (${count} problem${count === 1 ? '' : 's'})`;
+    return refuse(new HttpError(400, 'API_INVALID_REPORT', message, { problems: checked.problems }));
+  }
+  const { inventory, warnings } = normaliseReport(checked.value);
+  if (inventory.identity.id === '') {
+    return refuse(
+      new HttpError(400, 'API_NO_IDENTITY', 'report holds no serial number, system UUID or MAC address to identify the machine', {
+        problems: inventory.identity.placeholdersSkipped.map((skipped) => ({ message: `placeholder skipped: ${skipped}` })),
+      }),
+    );
+  }
+  const accepted: ReportAnalysis = { kind: 'accepted', inventory, warnings };
+  // The token is a credential: the stored raw report must not carry it in clear for as long as history is kept.
+  if (checked.value.agent.token !== undefined) {
+    accepted.redactedBody = JSON.stringify({ ...checked.value, agent: { ...checked.value.agent, token: '[redacted]' } });
+  }
+  if (options.encodeForStorage) {
+    accepted.encoded = encodeReport(accepted.redactedBody === undefined ? raw : Buffer.from(accepted.redactedBody), inventory);
+  }
+  return accepted;
+}
+
+/** Throws the refusal as the HttpError the API's error handler answers with. */
+export function acceptedOrThrow(analysis: ReportAnalysis): Extract<ReportAnalysis, { kind: 'accepted' }> {
+  if (analysis.kind === 'accepted') return analysis;
+  throw new HttpError(analysis.status, analysis.code, analysis.message, { problems: analysis.problems });
+}
+
+export type AnalyseReport = (raw: Uint8Array) => Promise<ReportAnalysis>;
+
+/** Analysis on the event loop: for tests and small labs. */
+export const analyseReportInline: AnalyseReport = async (raw) => analyseReport(raw);
+
+/**
+ * Analysis on `size` worker threads, so a burst of reports (a rack powering on) keeps the event loop free
+ * for I/O and commits. Works from the compiled build, or from source under tsx (workers inherit its loader).
+ */
+export function createReportAnalysisPool(size: number): { analyse: AnalyseReport; close: () => Promise<void> } {
+  // Run from source (tsx), this module is a .ts file and so is the worker; compiled, both are .js.
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const pool = new WorkerPool<Uint8Array, ReportAnalysis>(new URL(`./report-analysis-worker.${extension}`, import.meta.url), size);
+  return { analyse: (raw) => pool.run(raw), close: () => pool.close() };
+}

@@ -1,0 +1,75 @@
+import { Hono } from 'hono';
+import { IncomingMessage } from 'node:http';
+import { claimFromInventory, decideEnrolment } from '../../inventory/enrol.js';
+import type { Store } from '../../store/types.js';
+import { HttpError } from '../http-error.js';
+import type { ApiEnv } from '../middleware/api-env.js';
+import { checkJsonContentType, readLimitedBody, readLimitedIncoming } from '../middleware/json-body.js';
+import { rateLimit, type RateLimitOptions } from '../middleware/rate-limit.js';
+import { trustedNetworks } from '../middleware/trusted-networks.js';
+import { acceptedOrThrow, analyseReportInline, type AnalyseReport } from '../report-analysis.js';
+
+export interface ReportRouteOptions {
+  /** Largest accepted body; real reports are 20–400 kB, multi-GPU lspci dumps the biggest part. */
+  bodyLimitBytes: number;
+  /** Per-source token bucket, or false to disable (a lab behind its own limits). */
+  rateLimit: RateLimitOptions | false;
+  /** CIDR networks reports may come from; empty trusts every source. */
+  trustedNetworks: readonly string[];
+}
+
+export interface ReportRouteDeps {
+  store: Store;
+  clock: () => Date;
+  /** Parses, validates and normalises a body; defaults to inline, a server passes a worker pool. */
+  analyse?: AnalyseReport;
+}
+
+export const DEFAULT_REPORT_OPTIONS: ReportRouteOptions = {
+  bodyLimitBytes: 2 * 1024 * 1024,
+  rateLimit: { ratePerSecond: 1, burst: 20 },
+  trustedNetworks: [],
+};
+
+/**
+ * POST /v1/reports: a booting node's hardware report. Refusals come cheapest first (403, 429, 415, 413,
+ * 400 syntax, 400 schema) and store nothing; an accepted report is answered 202 only once its
+ * transaction is committed, and a report claiming an enrolled node's identity is kept as a conflict (409).
+ */
+export function reportRoutes(deps: ReportRouteDeps, options: ReportRouteOptions = DEFAULT_REPORT_OPTIONS): Hono<ApiEnv> {
+  const routes = new Hono<ApiEnv>();
+  const analyse = deps.analyse ?? analyseReportInline;
+  routes.use('/v1/reports', trustedNetworks(options.trustedNetworks));
+  if (options.rateLimit) routes.use('/v1/reports', rateLimit(options.rateLimit));
+
+  routes.post('/v1/reports', async (c) => {
+    const incoming = c.env?.incoming;
+    // Served by Node: read headers and body from its request; in-process callers (`app.request()`) use Fetch's.
+    if (incoming instanceof IncomingMessage) checkJsonContentType(incoming.headers['content-type']);
+    else checkJsonContentType(c.req.header('content-type'));
+    const raw = await (incoming instanceof IncomingMessage
+      ? readLimitedIncoming(incoming, options.bodyLimitBytes)
+      : readLimitedBody(c.req.raw, options.bodyLimitBytes));
+    const { inventory, warnings, redactedBody, encoded } = acceptedOrThrow(await analyse(raw));
+    const submission = {
+      rawBody: redactedBody === undefined ? raw : Buffer.from(redactedBody),
+      encoded,
+      inventory,
+      claim: claimFromInventory(inventory),
+      receivedAt: deps.clock().toISOString(),
+      sourceAddress: c.get('sourceAddress'),
+    };
+    const outcome = await deps.store.ingestReport(submission, (claim, context) => decideEnrolment(claim, context, inventory));
+    const log = c.get('log');
+    if (outcome.kind === 'conflict') {
+      log.warn({ reportId: outcome.reportId, conflictId: outcome.conflictId, reason: outcome.reason, nodes: outcome.nodeIds }, 'report refused: identity conflict');
+      throw new HttpError(409, 'API_IDENTITY_CONFLICT', outcome.message, {
+        details: { reason: outcome.reason, conflictId: outcome.conflictId, reportId: outcome.reportId, nodeIds: outcome.nodeIds },
+      });
+    }
+    log.info({ node: outcome.node.id, reportId: outcome.reportId, outcome: outcome.kind, changes: outcome.changes.length }, 'report stored');
+    const { id, identitySource, state } = outcome.node;
+    return c.json({ node: { id, identitySource, state }, reportId: outcome.reportId, warnings }, 202);
+  });
+  return routes;
+}

@@ -1,0 +1,11 @@
+import { initialSchema } from './001-initial.js';
+
+export interface Migration {
+  /** Strictly increasing; recorded in `schema_migrations` once applied. Never renumber or edit a shipped one. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. Add a new file `NNN-what.ts` and one line here. */
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }];

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type ApiDeps } from '../../reconciler/api/app.js';
+import { startServer } from '../../reconciler/api/server.js';
+import { silentLogger } from '../../reconciler/lib/logger.js';
+import { SqliteStore } from '../../reconciler/store/sqlite/sqlite-store.js';
+
+export type Transport = 'in-process' | 'socket';
+
+export interface ApiHarness {
+  store: SqliteStore;
+  /** Sends a request the way the transport does: `app.request()` or fetch over loopback TCP. */
+  send(path: string, init: RequestInit): Promise<Response>;
+  /** Moves the injected clock. */
+  setTime(iso: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A real store in a temporary directory behind the real app. In-process requests carry a socket address
+ * in the env, as @hono/node-server would, so per-source rules see a peer.
+ */
+export async function openApiHarness(transport: Transport, reports: ApiDeps['reports'] = {}, peer = '10.1.2.3'): Promise<ApiHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'plinth-api-'));
+  const store = SqliteStore.open(join(dir, 'plinth.db'));
+  let now = new Date('2026-01-01T00:00:00.000Z');
+  const app = createApp({ store, log: silentLogger(), clock: () => now, reports: { rateLimit: false, ...reports } });
+  const server = transport === 'socket' ? await startServer(app, { host: '127.0.0.1', port: 0 }) : undefined;
+  const env = { incoming: { socket: { remoteAddress: peer } } };
+  return {
+    store,
+    send: (path, init) => (server ? fetch(`${server.url}${path}`, init) : Promise.resolve(app.request(path, init, env))),
+    setTime: (iso) => {
+      now = new Date(iso);
+    },
+    close: async () => {
+      await server?.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}

@@ -1,0 +1,43 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request the receiver got: the body as text and the headers that matter to the agent's contract. */
+export interface ReceivedReport {
+  body: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+}
+
+/**
+ * A small HTTP server on 127.0.0.1 that plays the controller for the agent: it answers each POST with the
+ * next status of a script (then 202 forever) and keeps every body.
+ */
+export interface ReportReceiver {
+  url: string;
+  received: ReceivedReport[];
+  close(): Promise<void>;
+}
+
+export async function startReportReceiver(statuses: readonly number[] = []): Promise<ReportReceiver> {
+  const received: ReceivedReport[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        body: Buffer.concat(chunks).toString('utf8'),
+        authorization: request.headers.authorization,
+        contentType: request.headers['content-type'],
+      });
+      const status = statuses[received.length - 1] ?? 202;
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1/reports`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
