@@ -41,6 +41,7 @@ export function loadText(file: string, text: string): LoadedRepository {
   const parsed = parseManifestFile(file, text);
   const problems = [...parsed.problems];
   for (const loaded of parsed.documents) {
+    if (loaded.unreadable) continue;
     const secrets = checkPlainTextSecrets(loaded);
     // The schema would also call the field unknown or mistyped: one clear message per mistake is enough.
     const ignored = new Set(findPlainTextSecrets(loaded.value).map(({ path }) => path.join('/')));

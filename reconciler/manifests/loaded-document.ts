@@ -23,6 +23,11 @@ export interface LoadedDocument {
   valid: boolean;
   /** Set when the YAML itself has a problem (a duplicate key) although its data could be read. */
   broken?: boolean;
+  /**
+   * Set when the YAML has a syntax error: only the kind and name were recovered, so that references to the
+   * object resolve; nothing else in it is checked.
+   */
+  unreadable?: boolean;
 }
 
 /** A schema-valid document, typed as its kind. */

@@ -54,6 +54,16 @@ function describeDocument(file: string, index: number, document: Document, lineC
   };
 }
 
+function recoverDeclaration(file: string, index: number, document: Document, lineCounter: LineCounter): LoadedDocument | undefined {
+  try {
+    const loaded = describeDocument(file, index, document, lineCounter);
+    if (loaded.kind === undefined || loaded.name === undefined) return undefined;
+    return { ...loaded, broken: true, unreadable: true };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Parses one file into its documents. Syntax errors and duplicate keys are located problems, and a document
  * with them is not checked further (its data cannot be trusted). Empty documents (comments only) are skipped.
@@ -69,7 +79,14 @@ export function parseManifestFile(file: string, text: string): ParsedFile {
     // A repeated key leaves a readable document (the first value wins): keep it, so that its fields are still
     // checked and references to it still resolve, but flag it so that it never reaches the desired state.
     const readable = document.errors.every((error) => error.code === 'DUPLICATE_KEY');
-    if (!readable || document.contents === null) return;
+    if (document.contents === null) return;
+    if (!readable) {
+      // Its data cannot be trusted, but when its kind and name can still be read, declaring them keeps every
+      // reference to it from turning into a second, misleading error ("Image `x` is not defined").
+      const declared = recoverDeclaration(file, index, document, lineCounter);
+      if (declared) documents.push(declared);
+      return;
+    }
     const loaded = describeDocument(file, index, document, lineCounter);
     if (loaded.value === null || loaded.value === undefined) return; // comments only, e.g. after a trailing `---`
     loaded.broken = document.errors.length > 0;

@@ -112,6 +112,15 @@ describe('loader', () => {
     expect(problemsOf(result, 'dangling-reference')).toEqual([expect.objectContaining({ file: 'nodes.yaml', line: 7, col: 12 })]);
   });
 
+  it('keeps the kind and name of a document with a syntax error, so references to it are not reported again', () => {
+    const profile = 'apiVersion: plinth/v1\nkind: HardwareProfile\nmetadata: { name: nope }\nspec:\n  match: [unclosed\n';
+    const result = validateFiles({ 'broken.yaml': profile, ...edit('nodes.yaml', 'profile: gpu', 'profile: nope') });
+    expect(problemsOf(result, 'yaml-syntax')).toHaveLength(1);
+    expect(problemsOf(result, 'dangling-reference')).toEqual([]);
+    expect(problemsOf(result, 'schema')).toEqual([]);
+    expect(result.desired).toBeUndefined();
+  });
+
   it('reads every document of a multi-document file and skips empty ones', () => {
     const result = validateFiles({ 'nodes.yaml': `# comment only\n---\n${BASE_FILES['nodes.yaml'] ?? ''}---\n# trailing\n` });
     expect(result.problems).toEqual([]);

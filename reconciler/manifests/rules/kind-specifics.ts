@@ -21,7 +21,8 @@ export function checkImages(context: RuleContext): Problem[] {
 
 /** Rule `image-choice`: a profile without `image` takes the cluster's only Image, so there must be exactly one. */
 export function checkImageChoice(context: RuleContext): Problem[] {
-  const images = context.ofKind('Image');
+  // Count every declared Image, valid or not: a broken one is reported where it stands, not again here.
+  const images = context.namesOf('Image');
   if (images.length === 1) return [];
   return context
     .ofKind('HardwareProfile')

@@ -1,0 +1,48 @@
+import type { BootTarget } from './types.js';
+
+/** Node lifecycle states, as the inventory records them; `unknown` is a MAC plinth has never seen. */
+export type NodeLifecycleState =
+  | 'unknown'
+  | 'discovering'
+  | 'discovered'
+  | 'matched'
+  | 'unmatched'
+  | 'ambiguous'
+  | 'quarantined'
+  | 'provisioning'
+  | 'installed'
+  | 'configuring'
+  | 'active'
+  | 'failed'
+  | 'draining'
+  | 'decommissioning'
+  | 'retired';
+
+/**
+ * What each state boots into. The discovery system runs from RAM and never writes to disk, so it is the safe
+ * answer for anything not yet given an OS. States that may hold an installed OS (including `failed`, which can
+ * come after installation) boot locally: taking a machine off its disk needs an explicit reprovision, which
+ * moves it to `provisioning`. Decommissioning boots the deploy environment, which wipes the disks.
+ */
+const TARGET_BY_STATE: Readonly<Record<NodeLifecycleState, BootTarget>> = {
+  unknown: 'discovery',
+  discovering: 'discovery',
+  discovered: 'discovery',
+  matched: 'discovery',
+  unmatched: 'discovery',
+  ambiguous: 'discovery',
+  quarantined: 'discovery',
+  provisioning: 'deploy',
+  decommissioning: 'deploy',
+  installed: 'local',
+  configuring: 'local',
+  active: 'local',
+  draining: 'local',
+  failed: 'local',
+  retired: 'local',
+};
+
+/** The boot target for a node in `state`. Example: `chooseBootTarget('provisioning')` → `'deploy'`. */
+export function chooseBootTarget(state: NodeLifecycleState): BootTarget {
+  return TARGET_BY_STATE[state];
+}
