@@ -8,21 +8,10 @@
  * after its transaction is durably committed.
  */
 
+import type { NodeLifecycle } from '../inventory/lifecycle.js';
+
 /** Lifecycle states of a node (see DESIGN.md, "What a node goes through"). */
-export type NodeState =
-  | 'discovered'
-  | 'matched'
-  | 'unmatched'
-  | 'ambiguous'
-  | 'quarantined'
-  | 'provisioning'
-  | 'installed'
-  | 'configuring'
-  | 'active'
-  | 'failed'
-  | 'draining'
-  | 'decommissioning'
-  | 'retired';
+export type NodeState = NodeLifecycle;
 
 /** What a report says about the machine that sent it: the facts identity and conflict rules work on. */
 export interface NodeClaim {

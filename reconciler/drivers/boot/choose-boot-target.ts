@@ -1,22 +1,8 @@
+import type { NodeLifecycle } from '../../inventory/lifecycle.js';
 import type { BootTarget } from './types.js';
 
-/** Node lifecycle states, as the inventory records them; `unknown` is a MAC plinth has never seen. */
-export type NodeLifecycleState =
-  | 'unknown'
-  | 'discovering'
-  | 'discovered'
-  | 'matched'
-  | 'unmatched'
-  | 'ambiguous'
-  | 'quarantined'
-  | 'provisioning'
-  | 'installed'
-  | 'configuring'
-  | 'active'
-  | 'failed'
-  | 'draining'
-  | 'decommissioning'
-  | 'retired';
+/** Node lifecycle states, plus `unknown` (a MAC plinth has never seen) and `discovering` (booted, no report yet). */
+export type NodeLifecycleState = 'unknown' | 'discovering' | NodeLifecycle;
 
 /**
  * What each state boots into. The discovery system runs from RAM and never writes to disk, so it is the safe

@@ -1,0 +1,10 @@
+export { followSource, type FollowSourceOptions, type SourceFollower } from './follow-source.js';
+export { GitSource, type GitSourceOptions } from './git-source.js';
+export { createGit, type CreateGit } from './git-client.js';
+export { digestManifestTree, LocalDirectorySource, watchLocalDirectory, type DirectoryWatch } from './local-source.js';
+export { materializeRevision } from './materialize-revision.js';
+export { DEFAULT_POLL_INTERVAL_MS, PollScheduler, type PollSchedulerOptions } from './poll-scheduler.js';
+export { formatRevision, gitRevision, isSameRevision, parseRevision, type Revision } from './revision.js';
+export type { Source, SyncResult } from './types.js';
+export { createCommitVerifier, type CommitVerifier, type SignaturePolicy } from './verify-commit.js';
+export { authenticateWebhook, readPushedBranch, signWebhookBody, type WebhookScheme } from './webhook-auth.js';
