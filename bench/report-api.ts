@@ -2,29 +2,34 @@
  * Report API benchmark: 1,000 concurrent POSTs of realistic hardware reports (real dmidecode/lspci dumps,
  * a distinct serial and MACs each) against plinth's server (schema validation, normalisation, durable
  * group-committed SQLite writes with synchronous=FULL) and against a bare node:http server that only reads
- * and discards the same bodies. Both servers run as child processes; the client runs here.
+ * and discards the same bodies. Both servers run as child processes; the client runs here, in its own
+ * process, and its CPU per report is printed too, since on a small machine it competes for the same cores.
  *
  * Run: npx tsx bench/report-api.ts [--rounds N] [--count N] [--concurrency N] [--workers N]
+ *      npx tsx bench/report-api.ts --stages   (CPU per report of each analysis stage, on one thread)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../reconciler/api/app.js';
-import { createReportAnalysisPool } from '../reconciler/api/report-analysis.js';
+import { analyseReport, createReportAnalysisPool } from '../reconciler/api/report-analysis.js';
+import { DMI_INVENTORY_SELECTION } from '../reconciler/discovery/dmi-inventory.js';
+import { parseDmidecode } from '../reconciler/discovery/parse/dmidecode.js';
 import { startServer } from '../reconciler/api/server.js';
 import { silentLogger } from '../reconciler/lib/logger.js';
+import { encodeReport } from '../reconciler/store/sqlite/encode-report.js';
 import { SqliteStore } from '../reconciler/store/sqlite/sqlite-store.js';
 import { buildHardwareReport, listHardwareFixtures, macsFor } from '../tests/support/hardware-report.js';
 
 type Side = 'plinth' | 'bare';
 
-/** Worker threads parsing and validating reports in the plinth server (default: one per core of the 2-core lab). */
-const DEFAULT_WORKERS = 2;
+/** Worker threads parsing, validating and compressing reports in the plinth server: one per core. */
+const DEFAULT_WORKERS = availableParallelism();
 
 async function serve(side: Side, databasePath: string, workers: number): Promise<void> {
   // A clean exit lets `node --cpu-prof` write its profile when the driver stops this server.
@@ -79,26 +84,45 @@ interface RoundResult {
   failures: number;
   /** CPU time the server process used per report (all its threads): unlike throughput, not skewed by other load. */
   cpuMsPerReport: number;
+  /** The part of it spent on the server's main thread, the one thread every request passes through. */
+  eventLoopMsPerReport: number;
+  /** CPU time this load generator used per report: it shares the two cores with the server under test. */
+  clientMsPerReport: number;
 }
 
-/** User + system CPU milliseconds of a process, from /proc (clock ticks are 100 Hz on Linux). */
-function processCpuMs(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/** User + system CPU milliseconds from a /proc stat file (clock ticks are 100 Hz on Linux). */
+function statCpuMs(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU of a whole process, and of its main thread alone (the event loop: its task id is the process id). */
+function processCpuMs(pid: number | undefined): { total: number; eventLoop: number } {
+  return { total: statCpuMs(`/proc/${pid}/stat`), eventLoop: statCpuMs(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 /** Sends every body at once (up to `concurrency` sockets) and measures throughput and latency. */
 async function runRound(server: { url: string; child: ChildProcess }, bodies: readonly Buffer[], concurrency: number): Promise<RoundResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const cpuBefore = processCpuMs(server.child.pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   const results = await Promise.all(bodies.map((body) => postOnce(server.url, agent, body)));
   const seconds = (performance.now() - started) / 1000;
-  const cpuMsPerReport = (processCpuMs(server.child.pid) - cpuBefore) / bodies.length;
+  const client = process.cpuUsage(clientBefore);
+  const cpuAfter = processCpuMs(server.child.pid);
   agent.destroy();
   const latencies = results.map((result) => result.ms).sort((a, b) => a - b);
   const at = (quantile: number) => latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))] ?? NaN;
-  return { perSecond: bodies.length / seconds, p50: at(0.5), p99: at(0.99), failures: results.filter((result) => result.status !== 202).length, cpuMsPerReport };
+  return {
+    perSecond: bodies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    failures: results.filter((result) => result.status !== 202).length,
+    cpuMsPerReport: (cpuAfter.total - cpuBefore.total) / bodies.length,
+    eventLoopMsPerReport: (cpuAfter.eventLoop - cpuBefore.eventLoop) / bodies.length,
+    clientMsPerReport: (client.user + client.system) / 1000 / bodies.length,
+  };
 }
 
 function buildBodies(count: number, offset: number): Buffer[] {
@@ -112,7 +136,8 @@ function buildBodies(count: number, offset: number): Buffer[] {
 
 const format = (result: RoundResult) =>
   `${result.perSecond.toFixed(0).padStart(6)} reports/s   p50 ${result.p50.toFixed(0).padStart(5)} ms   p99 ${result.p99.toFixed(0).padStart(5)} ms   ` +
-  `server CPU ${result.cpuMsPerReport.toFixed(2)} ms/report   non-202: ${result.failures}`;
+  `server CPU ${result.cpuMsPerReport.toFixed(2)} ms/report (event loop ${result.eventLoopMsPerReport.toFixed(2)})   ` +
+  `client CPU ${result.clientMsPerReport.toFixed(2)} ms/report   non-202: ${result.failures}`;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -141,7 +166,11 @@ async function measure(rounds: number, count: number, concurrency: number, worke
     const pick = (side: 'bare' | 'plinth', field: keyof RoundResult) => median(results.map((result) => result[side][field]));
     console.log(`median of ${rounds} rounds`);
     for (const side of ['bare', 'plinth'] as const) {
-      console.log(`  ${side.padEnd(6)} ${pick(side, 'perSecond').toFixed(0)} reports/s, p99 ${pick(side, 'p99').toFixed(0)} ms, server CPU ${pick(side, 'cpuMsPerReport').toFixed(2)} ms/report`);
+      console.log(
+        `  ${side.padEnd(6)} ${pick(side, 'perSecond').toFixed(0)} reports/s, p99 ${pick(side, 'p99').toFixed(0)} ms, ` +
+          `server CPU ${pick(side, 'cpuMsPerReport').toFixed(2)} ms/report (event loop ${pick(side, 'eventLoopMsPerReport').toFixed(2)}), ` +
+          `client CPU ${pick(side, 'clientMsPerReport').toFixed(2)} ms/report`,
+      );
     }
     console.log(`  ratio plinth/bare: reports/s ${median(results.map((result) => result.plinth.perSecond / result.bare.perSecond)).toFixed(2)} (goal >= 0.5), ` +
       `server CPU per report ${(pick('plinth', 'cpuMsPerReport') / pick('bare', 'cpuMsPerReport')).toFixed(1)}x`);
@@ -149,6 +178,35 @@ async function measure(rounds: number, count: number, concurrency: number, worke
     for (const child of children) child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU per report of each stage a worker runs, over one report per real dump (median of 7 rounds): the
+ * figures that bound throughput on a small machine, steadier under other load than requests per second.
+ */
+function measureStages(): void {
+  const bodies = buildBodies(listHardwareFixtures().length, 0);
+  const reports = bodies.map((body) => JSON.parse(body.toString()) as { sections: { dmidecode?: string } });
+  const accepted = bodies.map((body) => analyseReport(body)).map((analysis) => (analysis.kind === 'accepted' ? analysis.inventory : undefined));
+  const stages: [string, (index: number) => unknown][] = [
+    ['whole analysis, as a worker runs it', (index) => analyseReport(bodies[index] ?? Buffer.alloc(0), { encodeForStorage: true })],
+    ['  without encoding (JSON, schema, normalise)', (index) => analyseReport(bodies[index] ?? Buffer.alloc(0))],
+    ['    of which UTF-8 decoding + JSON.parse', (index) => JSON.parse(bodies[index]?.toString() ?? '')],
+    ['  encode: gzip -1, SHA-256, inventory JSON', (index) => encodeReport(bodies[index] ?? Buffer.alloc(0), accepted[index])],
+    ['dmidecode, inventory selection', (index) => parseDmidecode(reports[index]?.sections.dmidecode ?? '', DMI_INVENTORY_SELECTION)],
+    ['dmidecode, every structure and field', (index) => parseDmidecode(reports[index]?.sections.dmidecode ?? '')],
+  ];
+  const samples = new Map<string, number[]>();
+  for (let round = 0; round < 7; round++) {
+    for (const [name, run] of stages) {
+      const before = process.cpuUsage();
+      for (let repeat = 0; repeat < 5; repeat++) bodies.forEach((_, index) => run(index));
+      const used = process.cpuUsage(before);
+      samples.set(name, [...(samples.get(name) ?? []), (used.user + used.system) / 1000 / (5 * bodies.length)]);
+    }
+  }
+  console.log(`CPU per report over ${bodies.length} reports (one per real dump), median of 7 rounds:`);
+  for (const [name, values] of samples) console.log(`  ${name.padEnd(44)} ${median(values).toFixed(3)} ms`);
 }
 
 const { values } = parseArgs({
@@ -159,8 +217,10 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '1000' },
     workers: { type: 'string', default: String(DEFAULT_WORKERS) },
+    stages: { type: 'boolean', default: false },
   },
 });
 const workers = Number(values.workers);
 if (values.serve === 'plinth' || values.serve === 'bare') await serve(values.serve, values.db ?? ':memory:', workers);
+else if (values.stages) measureStages();
 else await measure(Number(values.rounds), Number(values.count), Number(values.concurrency), workers);

@@ -10,7 +10,8 @@ import { compileSchemaCheck } from './middleware/schema-validator.js';
 
 /**
  * The CPU-bound part of receiving a report, as one pure function of the body bytes: JSON syntax, schema,
- * normalisation, identity. It returns plain data (no class instances) so it can run in a worker thread.
+ * normalisation, identity, and in a worker the encoding for storage. It returns plain data (no class
+ * instances) so it can run in a worker thread.
  */
 export type ReportAnalysis =
   | {

@@ -1,5 +1,5 @@
 import type { Inventory, InventoryCpu, InventoryDimm } from '../inventory/types.js';
-import { selectDmiRecords, type DmiRecord } from './parse/dmidecode.js';
+import { selectDmiRecords, type DmiRecord, type DmiSelection } from './parse/dmidecode.js';
 
 /**
  * Builds the firmware-described parts of the inventory from dmidecode records (SMBIOS types 0 BIOS,
@@ -10,12 +10,22 @@ export type DmiInventory = Pick<Inventory, 'system' | 'baseboard' | 'chassis' | 
   emptyMemorySlots: number;
 };
 
-/** The SMBIOS structure types read below; the parser skips every other structure (most of a dump). */
-export const DMI_INVENTORY_TYPES: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 17]);
+const FIELDS_READ = [
+  ...['Manufacturer', 'Product Name', 'Serial Number', 'UUID', 'SKU Number', 'Family', 'Type'],
+  ...['Vendor', 'Version', 'Release Date'],
+  ...['Status', 'Socket Designation', 'Core Count', 'Thread Count', 'Current Speed'],
+  ...['Size', 'Locator', 'Speed', 'Part Number'],
+] as const;
+
+/** A field this module reads; `field()` takes only these, so the parser's selection cannot miss one. */
+type DmiField = (typeof FIELDS_READ)[number];
+
+/** The structures (types 0, 1, 2, 3, 4, 17) and fields read below; the parser skips the rest, most of a dump. */
+export const DMI_INVENTORY_SELECTION: DmiSelection = { types: new Set([0, 1, 2, 3, 4, 17]), fields: new Set(FIELDS_READ) };
 
 const SIZE_UNITS: Record<string, number> = { B: 1, BYTES: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 
-function field(record: DmiRecord | undefined, key: string): string {
+function field(record: DmiRecord | undefined, key: DmiField): string {
   return record?.fields[key] ?? '';
 }
 

@@ -2,7 +2,7 @@ import { chooseIdentity } from '../inventory/identity.js';
 import { selectGpus } from '../inventory/gpus.js';
 import type { Inventory, InventoryCpu, InventoryPciDevice, LldpNeighbour } from '../inventory/types.js';
 import { describeError } from '../lib/errors.js';
-import { buildDmiInventory, DMI_INVENTORY_TYPES, type DmiInventory } from './dmi-inventory.js';
+import { buildDmiInventory, DMI_INVENTORY_SELECTION, type DmiInventory } from './dmi-inventory.js';
 import { buildNics } from './nic-inventory.js';
 import { parseCpuinfo, parseLscpu, type KernelCpuFacts } from './parse/cpu.js';
 import { parseDmidecode } from './parse/dmidecode.js';
@@ -76,7 +76,7 @@ function parseSections(sections: ReportSections, warnings: string[]) {
   };
   const interfaces = attempt('ipLink', [], () => parseIpInterfaces(sections.ipLink, sections.ipAddr));
   return {
-    dmi: attempt('dmidecode', buildDmiInventory([]), () => buildDmiInventory(parseDmidecode(sections.dmidecode ?? '', DMI_INVENTORY_TYPES)), isEmptyDmi),
+    dmi: attempt('dmidecode', buildDmiInventory([]), () => buildDmiInventory(parseDmidecode(sections.dmidecode ?? '', DMI_INVENTORY_SELECTION)), isEmptyDmi),
     pci: attempt('lspci', [], () => parseLspci(sections.lspci ?? ''), (value) => value.length === 0).map(toPciDevice),
     disks: attempt('lsblk', [], () => parseLsblk(sections.lsblk)),
     interfaces: interfaces.length > 0 ? interfaces : attempt('ipAddr', [], () => parseIpInterfaces(undefined, sections.ipAddr)),

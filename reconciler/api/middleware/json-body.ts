@@ -55,7 +55,7 @@ export function readLimitedIncoming(incoming: IncomingMessage, limitBytes: numbe
     const chunks: Buffer[] = [];
     let size = 0;
     const stop = (): void => {
-      incoming.off('data', onData).off('end', onEnd).off('error', onError);
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.byteLength;
@@ -73,7 +73,9 @@ export function readLimitedIncoming(incoming: IncomingMessage, limitBytes: numbe
       stop();
       reject(error);
     };
-    incoming.on('data', onData).on('end', onEnd).on('error', onError);
+    // A client that hangs up mid-body may end the stream with neither `end` nor `error`: never wait forever.
+    const onClose = (): void => onError(new Error('request closed before its body was complete'));
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
 
