@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerEnc } from './enc.js';
 import { registerExplain } from './explain.js';
 import { registerNodes } from './nodes.js';
 import { registerReportParse } from './report-parse.js';
@@ -9,4 +10,4 @@ import { registerValidate } from './validate.js';
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every sub-command, in the order `plinth --help` lists them. Add one line per command. */
-export const registrars: CommandRegistrar[] = [registerValidate, registerSummary, registerReportParse, registerNodes, registerExplain];
+export const registrars: CommandRegistrar[] = [registerValidate, registerSummary, registerReportParse, registerNodes, registerExplain, registerEnc];

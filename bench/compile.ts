@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseAllDocuments } from 'yaml';
+import { createCompiler } from '../reconciler/compile/compile.js';
+import type { CompileInput } from '../reconciler/compile/types.js';
+import { normaliseReport } from '../reconciler/discovery/normalise.js';
+import { buildSnapshot } from '../reconciler/inventory/build-snapshot.js';
+import { classifyNodes } from '../reconciler/inventory/classify-nodes.js';
+import type { InventorySnapshot } from '../reconciler/inventory/snapshot.js';
+import type { Inventory } from '../reconciler/inventory/types.js';
+import type { DesiredState } from '../reconciler/manifests/desired-state.js';
+import { findManifestFiles } from '../reconciler/manifests/find-manifest-files.js';
+import type { Node } from '../reconciler/manifests/kinds/index.js';
+import { validateRepository } from '../reconciler/manifests/validate-repository.js';
+import { generateRepository } from './generate-repo.js';
+
+/**
+ * `npm run bench:compile`: compile (hostnames, IPAM, cluster facts, every ENC rendered and digested) of the
+ * synthetic repository with an inventory of the same machines, cold and after one machine's profile changes,
+ * next to a bare YAML parse of the same repository. Classification is done beforehand and not timed.
+ * Goals: cold ≤ 3 × parse; incremental ≤ 50 ms. Rounds alternate and the median is kept; each round times four
+ * incremental compiles, each after the profile switched.
+ */
+const NODES = Number(process.env.BENCH_NODES ?? 10000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const A100 = { address: '0000:42:00.0', vendorId: '10de', deviceId: '20b5', class: '0302', className: '3D controller', description: 'NVIDIA Corporation GA100 [A100 PCIe 80GB]' };
+
+async function parseOnly(root: string): Promise<void> {
+  for (const file of await findManifestFiles(root)) {
+    const parsed = parseAllDocuments(await readFile(join(root, file), 'utf8'));
+    for (const document of Array.isArray(parsed) ? parsed : []) document.toJS();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Wall-clock and CPU milliseconds of one run; on a shared machine the CPU time is the steadier figure. */
+async function time(action: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  await action();
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+function describe(times: { wall: number; cpu: number }[], digits = 0): string {
+  return `${median(times.map((entry) => entry.wall)).toFixed(digits)} ms wall, ${median(times.map((entry) => entry.cpu)).toFixed(digits)} ms CPU`;
+}
+
+/** One machine per Node manifest: a real R7525 dump with the serial, MACs, LLDP and GPUs the manifest implies. */
+function buildInventory(model: Inventory, node: Node, rack: string): Inventory {
+  const inventory = structuredClone(model);
+  const serial = node.spec.serial ?? node.metadata.name;
+  Object.assign(inventory.system, { serialNumber: serial });
+  inventory.chassis.serialNumber = serial;
+  inventory.identity = { id: serial, source: 'chassis-serial', placeholdersSkipped: [] };
+  inventory.nics = [{ name: 'eno1', mac: node.spec.mac ?? '', speedMbps: 25000, link: true, lldp: { switchName: `dc1-${rack}-tor1`, portId: 'Ethernet1/1' } }];
+  inventory.gpus = node.spec.profile === 'compute-gpu' ? [A100, A100] : [];
+  return inventory;
+}
+
+function buildFleet(desired: DesiredState): InventorySnapshot {
+  const dir = 'tests/fixtures/hardware/dell/poweredge-r7525/ED52A1D54F9D';
+  const model = normaliseReport({ version: 1, agent: { version: 'bench' }, collectedAt: '2026-01-01T00:00:00Z', sections: { dmidecode: readFileSync(join(dir, 'dmidecode.txt'), 'utf8') } }).inventory;
+  const entries = [...desired.nodes.values()].map((node) => {
+    const rack = `r${String(node.spec.settings?.rack_hint ?? 'r0').slice(1).padStart(3, '0')}`;
+    return { inventory: buildInventory(model, node, rack) };
+  });
+  return buildSnapshot(entries, '2026-01-01T00:00:00Z');
+}
+
+/** The same desired state with one Node's profile switched (compute ↔ compute-gpu: same role, other profile). */
+function switchProfile(desired: DesiredState, name: string, profile: string): DesiredState {
+  const node = desired.nodes.get(name);
+  if (!node) throw new Error(`no Node ${name}`);
+  const nodes = new Map(desired.nodes);
+  nodes.set(name, { ...node, spec: { ...node.spec, profile } });
+  return { ...desired, nodes };
+}
+
+const root = await mkdtemp(join(tmpdir(), 'plinth-bench-compile-'));
+try {
+  const generated = await generateRepository(root, { nodes: NODES });
+  const validated = await validateRepository(root);
+  if (!validated.desired) throw new Error(`the generated repository must be valid: ${JSON.stringify(validated.problems.slice(0, 3))}`);
+  const desired = validated.desired;
+  const snapshot = buildFleet(desired);
+  const base: CompileInput = { desired, classifications: classifyNodes(desired, snapshot.nodes), snapshot };
+  const changedDesired = switchProfile(desired, 'node-00000', 'compute-gpu');
+  // The controller stores what a compile allocated; the next compile starts from it.
+  const first = createCompiler().compile(base);
+  const stored: InventorySnapshot = { ...snapshot, allocations: first.allocations, hostnames: first.hostnames, hostnameHighWater: first.hostnameHighWater };
+  const changed: CompileInput = { desired: changedDesired, classifications: classifyNodes(changedDesired, snapshot.nodes), snapshot: stored };
+  const unchanged: CompileInput = { ...base, snapshot: stored };
+  const parseTimes: { wall: number; cpu: number }[] = [];
+  const coldTimes: { wall: number; cpu: number }[] = [];
+  const incrementalTimes: { wall: number; cpu: number }[] = [];
+  let targets = 0;
+  let problems = 0;
+  let identical = true;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    parseTimes.push(await time(() => parseOnly(root)));
+    const compiler = createCompiler();
+    coldTimes.push(await time(() => {
+      const result = compiler.compile(base);
+      targets = result.targets.length;
+      problems = result.problems.length;
+    }));
+    compiler.compile(unchanged);
+    let incremental = compiler.compile(changed);
+    // The profile switches back and forth, so that every timed compile follows a change.
+    for (const next of [unchanged, changed, unchanged, changed]) incrementalTimes.push(await time(() => (incremental = compiler.compile(next))));
+    const cold = createCompiler().compile(changed);
+    identical &&= cold.targets.every((target, index) => target.encDigest === incremental.targets[index]?.encDigest);
+  }
+  const ratio = (pick: (entry: { wall: number; cpu: number }) => number): string => (median(coldTimes.map(pick)) / median(parseTimes.map(pick))).toFixed(2);
+  console.log(`repository: ${generated.manifests} manifests (${NODES} nodes), ${targets} targets, ${problems} problems; median of ${ROUNDS} rounds; load average ${loadavg()[0]?.toFixed(1)}`);
+  console.log(`bare YAML parse of the repository:        ${describe(parseTimes)}`);
+  console.log(`compile cold:                             ${describe(coldTimes)}`);
+  console.log(`compile after one node's profile change:  ${describe(incrementalTimes, 1)} (goal ≤ 50 ms; same ENCs as a cold compile: ${identical ? 'yes' : 'NO'})`);
+  console.log(`ratio cold / parse:                       ${ratio((entry) => entry.wall)} wall, ${ratio((entry) => entry.cpu)} CPU (goal ≤ 3)`);
+} finally {
+  await rm(root, { recursive: true, force: true });
+}

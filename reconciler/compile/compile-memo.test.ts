@@ -1,0 +1,26 @@
+import { describe, expect, it } from '@jest/globals';
+import { isDeepEqual, memoizeLast } from './compile-memo.js';
+
+describe('isDeepEqual', () => {
+  it('compares nested arrays and records by value', () => {
+    expect(isDeepEqual({ a: [1, { b: 'x' }], c: true }, { c: true, a: [1, { b: 'x' }] })).toBe(true);
+    expect(isDeepEqual({ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] })).toBe(false);
+    expect(isDeepEqual({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(isDeepEqual([1, 2], { 0: 1, 1: 2 })).toBe(false);
+  });
+});
+
+describe('memoizeLast', () => {
+  it('computes again only when the key or the requests change', () => {
+    const memo = memoizeLast<number>();
+    let runs = 0;
+    const compute = (): number => (runs += 1);
+
+    memo('k', [{ id: 1 }], compute);
+    memo('k', [{ id: 1 }], compute);
+    memo('k', [{ id: 2 }], compute);
+    memo('other', [{ id: 2 }], compute);
+
+    expect(runs).toBe(3);
+  });
+});
