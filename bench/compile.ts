@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,15 +5,12 @@ import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { createCompiler } from '../reconciler/compile/compile.js';
 import type { CompileInput } from '../reconciler/compile/types.js';
-import { normaliseReport } from '../reconciler/discovery/normalise.js';
-import { buildSnapshot } from '../reconciler/inventory/build-snapshot.js';
 import { classifyNodes } from '../reconciler/inventory/classify-nodes.js';
 import type { InventorySnapshot } from '../reconciler/inventory/snapshot.js';
-import type { Inventory } from '../reconciler/inventory/types.js';
 import type { DesiredState } from '../reconciler/manifests/desired-state.js';
 import { findManifestFiles } from '../reconciler/manifests/find-manifest-files.js';
-import type { Node } from '../reconciler/manifests/kinds/index.js';
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
+import { buildFleetSnapshot } from './fleet-snapshot.js';
 import { generateRepository } from './generate-repo.js';
 
 /**
@@ -26,7 +22,6 @@ import { generateRepository } from './generate-repo.js';
  */
 const NODES = Number(process.env.BENCH_NODES ?? 10000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const A100 = { address: '0000:42:00.0', vendorId: '10de', deviceId: '20b5', class: '0302', className: '3D controller', description: 'NVIDIA Corporation GA100 [A100 PCIe 80GB]' };
 
 async function parseOnly(root: string): Promise<void> {
   for (const file of await findManifestFiles(root)) {
@@ -53,28 +48,6 @@ function describe(times: { wall: number; cpu: number }[], digits = 0): string {
   return `${median(times.map((entry) => entry.wall)).toFixed(digits)} ms wall, ${median(times.map((entry) => entry.cpu)).toFixed(digits)} ms CPU`;
 }
 
-/** One machine per Node manifest: a real R7525 dump with the serial, MACs, LLDP and GPUs the manifest implies. */
-function buildInventory(model: Inventory, node: Node, rack: string): Inventory {
-  const inventory = structuredClone(model);
-  const serial = node.spec.serial ?? node.metadata.name;
-  Object.assign(inventory.system, { serialNumber: serial });
-  inventory.chassis.serialNumber = serial;
-  inventory.identity = { id: serial, source: 'chassis-serial', placeholdersSkipped: [] };
-  inventory.nics = [{ name: 'eno1', mac: node.spec.mac ?? '', speedMbps: 25000, link: true, lldp: { switchName: `dc1-${rack}-tor1`, portId: 'Ethernet1/1' } }];
-  inventory.gpus = node.spec.profile === 'compute-gpu' ? [A100, A100] : [];
-  return inventory;
-}
-
-function buildFleet(desired: DesiredState): InventorySnapshot {
-  const dir = 'tests/fixtures/hardware/dell/poweredge-r7525/ED52A1D54F9D';
-  const model = normaliseReport({ version: 1, agent: { version: 'bench' }, collectedAt: '2026-01-01T00:00:00Z', sections: { dmidecode: readFileSync(join(dir, 'dmidecode.txt'), 'utf8') } }).inventory;
-  const entries = [...desired.nodes.values()].map((node) => {
-    const rack = `r${String(node.spec.settings?.rack_hint ?? 'r0').slice(1).padStart(3, '0')}`;
-    return { inventory: buildInventory(model, node, rack) };
-  });
-  return buildSnapshot(entries, '2026-01-01T00:00:00Z');
-}
-
 /** The same desired state with one Node's profile switched (compute ↔ compute-gpu: same role, other profile). */
 function switchProfile(desired: DesiredState, name: string, profile: string): DesiredState {
   const node = desired.nodes.get(name);
@@ -90,7 +63,7 @@ try {
   const validated = await validateRepository(root);
   if (!validated.desired) throw new Error(`the generated repository must be valid: ${JSON.stringify(validated.problems.slice(0, 3))}`);
   const desired = validated.desired;
-  const snapshot = buildFleet(desired);
+  const snapshot = buildFleetSnapshot(desired);
   const base: CompileInput = { desired, classifications: classifyNodes(desired, snapshot.nodes), snapshot };
   const changedDesired = switchProfile(desired, 'node-00000', 'compute-gpu');
   // The controller stores what a compile allocated; the next compile starts from it.

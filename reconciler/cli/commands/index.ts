@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { registerEnc } from './enc.js';
+import { registerPlan } from './plan.js';
+import { registerSecrets } from './secrets.js';
 import { registerExplain } from './explain.js';
 import { registerNodes } from './nodes.js';
 import { registerReportParse } from './report-parse.js';
@@ -10,4 +12,4 @@ import { registerValidate } from './validate.js';
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every sub-command, in the order `plinth --help` lists them. Add one line per command. */
-export const registrars: CommandRegistrar[] = [registerValidate, registerSummary, registerReportParse, registerNodes, registerExplain, registerEnc];
+export const registrars: CommandRegistrar[] = [registerValidate, registerSummary, registerReportParse, registerNodes, registerExplain, registerEnc, registerSecrets, registerPlan];
