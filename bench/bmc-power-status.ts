@@ -7,7 +7,7 @@
  *   (c) `xargs -P 32 ipmitool`
  * Each is timed ROUNDS times (median shown). Usage: npx tsx bench/bmc-power-status.ts [BMCS] [ROUNDS]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,39 +28,47 @@ interface Timed {
   answered: number;
   /** CPU (user + sys) the child processes used, when the side can report it. */
   childCpuMs?: number;
+  /** CPU (user + sys) this Node process used to drive the calls, for the plinth sides. */
+  nodeCpuMs?: number;
 }
 
-/** bash's `times` prints the shell's then its children's user and system time, e.g. `0m1.234s 0m0.120s`. */
-function parseChildCpu(output: string): number | undefined {
-  const lines = output.trim().split('\n');
-  const match = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s/.exec(lines.at(-1) ?? '');
-  if (!match) return undefined;
-  const [, um, us, sm, ss] = match.map(Number) as [number, number, number, number, number];
-  return (um * 60 + us + sm * 60 + ss) * 1000;
+/**
+ * CPU of this process's finished, reaped children (`cutime` + `cstime` in /proc/self/stat, in clock ticks of
+ * 10 ms on Linux). The simulators are children too, but they count only once reaped, after the measurements.
+ */
+async function readChildCpuMs(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 async function viaPlinth(bmcs: SimulatedBmc[], home?: string): Promise<Timed> {
   const client = createBmcClient({ runCommand, ipmitool: { cipherSuite: SIMULATOR_CIPHER_SUITE, home } });
+  const childCpuBefore = await readChildCpuMs();
+  const nodeCpuBefore = process.cpuUsage();
   const start = performance.now();
   const states = await Promise.all(
     bmcs.map((bmc) => client.getPower({ address: bmc.url, credentials: { username: bmc.user, password: PASSWORD } })),
   );
-  return { ms: performance.now() - start, answered: states.filter((state) => state === 'on' || state === 'off').length };
+  const ms = performance.now() - start;
+  const nodeCpu = process.cpuUsage(nodeCpuBefore);
+  const answered = states.filter((state) => state === 'on' || state === 'off').length;
+  const childCpuMs = (await readChildCpuMs()) - childCpuBefore;
+  return { ms, answered, childCpuMs, nodeCpuMs: (nodeCpu.user + nodeCpu.system) / 1000 };
 }
 
 async function viaShell(file: string, args: string[], input: string): Promise<Timed> {
+  const childCpuBefore = await readChildCpuMs();
   const start = performance.now();
   const result = await runCommand(file, args, { input, env: { IPMI_PASSWORD: PASSWORD } });
   const ms = performance.now() - start;
   const answered = (result.stdout.match(/Chassis Power is (on|off)/g) ?? []).length;
-  const childCpuMs = parseChildCpu(result.stdout);
-  return { ms, answered, ...(childCpuMs === undefined ? {} : { childCpuMs }) };
+  return { ms, answered, childCpuMs: (await readChildCpuMs()) - childCpuBefore };
 }
 
 function sequentialLoop(bmcs: SimulatedBmc[]): Promise<Timed> {
   const loop = `while read -r host port; do ipmitool ${IPMITOOL_OPTIONS.join(' ')} -H "$host" -p "$port" chassis power status; done`;
-  const script = `${loop}; times`;
-  return viaShell('bash', ['-c', script], bmcs.map((bmc) => `${bmc.address} ${bmc.port}\n`).join(''));
+  return viaShell('bash', ['-c', loop], bmcs.map((bmc) => `${bmc.address} ${bmc.port}\n`).join(''));
 }
 
 function xargsParallel(bmcs: SimulatedBmc[]): Promise<Timed> {
@@ -73,19 +81,32 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
+/** `children 5.1 ms + node 1.6 ms`: CPU per call (children: ipmitool, and bash or xargs), medians over the rounds. */
+function describeCpu(childCpu: number[], nodeCpu: number[]): string {
+  const perCall = (values: number[]): string => `${(median(values) / BMCS).toFixed(1)} ms`;
+  const parts = [
+    ...(childCpu.length > 0 ? [`children ${perCall(childCpu)}`] : []),
+    ...(nodeCpu.length > 0 ? [`node ${perCall(nodeCpu)}`] : []),
+  ];
+  return parts.length > 0 ? `; CPU per call: ${parts.join(' + ')}` : '';
+}
+
 async function measure(name: string, run: () => Promise<Timed>): Promise<{ ms: number; childCpuMs?: number }> {
   const times: number[] = [];
-  const cpu: number[] = [];
+  const childCpu: number[] = [];
+  const nodeCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    const { ms, answered, childCpuMs } = await run();
+    const { ms, answered, childCpuMs, nodeCpuMs } = await run();
     if (answered !== BMCS) throw new Error(`${name}: ${answered} of ${BMCS} BMCs answered`);
     times.push(ms);
-    if (childCpuMs !== undefined) cpu.push(childCpuMs);
+    if (childCpuMs !== undefined) childCpu.push(childCpuMs);
+    if (nodeCpuMs !== undefined) nodeCpu.push(nodeCpuMs);
   }
   const result = median(times);
   const rounds = times.map((t) => t.toFixed(0)).join(', ');
-  console.log(`${name.padEnd(44)} ${result.toFixed(0).padStart(6)} ms  (rounds: ${rounds})`);
-  return { ms: result, ...(cpu.length > 0 ? { childCpuMs: median(cpu) } : {}) };
+  const cpu = describeCpu(childCpu, nodeCpu);
+  console.log(`${name.padEnd(44)} ${result.toFixed(0).padStart(6)} ms  (rounds: ${rounds}${cpu})`);
+  return { ms: result, ...(childCpu.length > 0 ? { childCpuMs: median(childCpu) } : {}) };
 }
 
 /** What the CPU alone allows with stock ipmitool: every run costs this much CPU, whoever starts it. */

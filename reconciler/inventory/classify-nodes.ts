@@ -1,3 +1,4 @@
+import { toMacKey } from '../lib/mac-address.js';
 import type { DesiredState } from '../manifests/desired-state.js';
 import type { Node } from '../manifests/kinds/index.js';
 import type { Classification, PeerFlag, ProfileEvaluation } from './classification.js';
@@ -26,7 +27,7 @@ function indexPins(nodes: ReadonlyMap<string, Node>): Pins {
   const pins: Pins = { bySerial: new Map(), byMac: new Map() };
   for (const node of nodes.values()) {
     if (node.spec.serial !== undefined) pins.bySerial.set(normaliseSerial(node.spec.serial), node);
-    if (node.spec.mac !== undefined) pins.byMac.set(node.spec.mac.toLowerCase(), node);
+    if (node.spec.mac !== undefined) pins.byMac.set(toMacKey(node.spec.mac), node);
   }
   return pins;
 }
@@ -39,7 +40,7 @@ function findPin(pins: Pins, node: SnapshotNode): Node | undefined {
     if (pin) return pin;
   }
   for (const mac of [node.id, ...nics.map((nic) => nic.mac)]) {
-    const pin = pins.byMac.get(mac.toLowerCase());
+    const pin = pins.byMac.get(toMacKey(mac));
     if (pin) return pin;
   }
   return undefined;

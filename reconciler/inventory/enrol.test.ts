@@ -22,6 +22,13 @@ describe('claimFromInventory', () => {
     });
   });
 
+  it('writes MACs in the canonical colon form whatever spelling the report used', () => {
+    const inventory = sampleInventory('SN1');
+    inventory.nics = [{ name: 'a', mac: '52-54-00-AA-00-01' }];
+    inventory.bmc.mac = 'F8BC12FF0001';
+    expect(claimFromInventory(inventory)).toMatchObject({ macs: ['52:54:00:aa:00:01'], bmcMac: 'f8:bc:12:ff:00:01' });
+  });
+
   it('leaves the serial out when every serial is a vendor placeholder', () => {
     const inventory = sampleInventory('SN1');
     inventory.chassis.serialNumber = 'To Be Filled By O.E.M.';

@@ -1,4 +1,5 @@
 import type { ConflictReason, EnrolledNode, IngestContext, IngestDecision, NodeClaim } from '../store/types.js';
+import { toMacKey } from '../lib/mac-address.js';
 import { diffHardware } from './hardware-changes.js';
 import { isPlaceholder } from './identity.js';
 import type { Inventory } from './types.js';
@@ -10,21 +11,17 @@ import type { Inventory } from './types.js';
  * cloned serial, a hostile report) must be looked at by an operator, not absorbed.
  */
 
-function normaliseMac(mac: string): string {
-  return mac.trim().toLowerCase();
-}
-
 /** The identity facts of a report, as the store indexes them. */
 export function claimFromInventory(inventory: Inventory): NodeClaim {
   const serials = [inventory.chassis.serialNumber, inventory.system.serialNumber, inventory.baseboard.serialNumber];
   const serial = serials.map((value) => value.trim()).find((value) => !isPlaceholder(value));
   const uuid = inventory.system.uuid.trim().toLowerCase();
-  const macs = [...new Set(inventory.nics.map((nic) => normaliseMac(nic.mac)).filter((mac) => !isPlaceholder(mac)))].sort();
+  const macs = [...new Set(inventory.nics.map((nic) => toMacKey(nic.mac)).filter((mac) => !isPlaceholder(mac)))].sort();
   const claim: NodeClaim = { id: inventory.identity.id, identitySource: inventory.identity.source, macs };
   if (serial) claim.serial = serial;
   if (!isPlaceholder(uuid)) claim.systemUuid = uuid;
   if (inventory.bmc.address) claim.bmcAddress = inventory.bmc.address;
-  if (inventory.bmc.mac && !isPlaceholder(inventory.bmc.mac)) claim.bmcMac = normaliseMac(inventory.bmc.mac);
+  if (inventory.bmc.mac && !isPlaceholder(inventory.bmc.mac)) claim.bmcMac = toMacKey(inventory.bmc.mac);
   return claim;
 }
 

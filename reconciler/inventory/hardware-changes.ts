@@ -1,3 +1,4 @@
+import { toMacKey } from '../lib/mac-address.js';
 import type { HardwareChange } from '../store/types.js';
 import type { Inventory, InventoryDisk } from './types.js';
 
@@ -45,13 +46,13 @@ function diffDisks(before: Inventory, after: Inventory): HardwareChange[] {
 }
 
 function describeNics(inventory: Inventory): string[] {
-  return inventory.nics.map((nic) => `${nic.mac.toLowerCase()}${nic.speedMbps === undefined ? '' : ` ${nic.speedMbps} Mb/s`}`).sort();
+  return inventory.nics.map((nic) => `${toMacKey(nic.mac)}${nic.speedMbps === undefined ? '' : ` ${nic.speedMbps} Mb/s`}`).sort();
 }
 
 /** Speed is compared only where both reports know it: an unplugged cable is not a hardware change. */
 function diffNics(before: Inventory, after: Inventory): HardwareChange[] {
-  const was = new Map(before.nics.map((nic) => [nic.mac.toLowerCase(), nic.speedMbps]));
-  const now = new Map(after.nics.map((nic) => [nic.mac.toLowerCase(), nic.speedMbps]));
+  const was = new Map(before.nics.map((nic) => [toMacKey(nic.mac), nic.speedMbps]));
+  const now = new Map(after.nics.map((nic) => [toMacKey(nic.mac), nic.speedMbps]));
   const changed = [...new Set([...was.keys(), ...now.keys()])].filter((mac) => {
     if (!was.has(mac) || !now.has(mac)) return true;
     const [speedBefore, speedAfter] = [was.get(mac), now.get(mac)];

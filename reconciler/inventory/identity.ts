@@ -1,3 +1,4 @@
+import { toMacKey } from '../lib/mac-address.js';
 import type { IdentitySource, InventoryIdentity } from './types.js';
 
 /**
@@ -70,6 +71,6 @@ export function chooseIdentity(facts: IdentityFacts): InventoryIdentity {
     if (!isPlaceholder(value)) return { id: value.trim(), source, placeholdersSkipped };
     placeholdersSkipped.push(`${source}: ${JSON.stringify(value.trim())}`);
   }
-  const macs = facts.macs.filter((mac) => !isPlaceholder(mac)).map((mac) => mac.toLowerCase()).sort();
+  const macs = facts.macs.filter((mac) => !isPlaceholder(mac)).map(toMacKey).sort();
   return { id: macs[0] ?? '', source: 'mac', placeholdersSkipped };
 }

@@ -42,6 +42,29 @@ describe('createConcurrencyLimiter', () => {
     expect(limiter.active).toBe(0);
   });
 
+  it('never runs more than max at once and starts waiting tasks in arrival order', async () => {
+    const limiter = createConcurrencyLimiter(2);
+    const order: number[] = [];
+    let running = 0;
+    let peak = 0;
+
+    await Promise.all(
+      [0, 1, 2, 3, 4].map((index) =>
+        limiter.run(async () => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await new Promise((resolve) => setImmediate(resolve));
+          order.push(index);
+          running -= 1;
+        }),
+      ),
+    );
+
+    expect(peak).toBe(2);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(limiter.active).toBe(0);
+  });
+
   it('frees the slot when a task fails', async () => {
     const limiter = createConcurrencyLimiter(1);
 

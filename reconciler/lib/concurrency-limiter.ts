@@ -1,6 +1,7 @@
 /**
  * Runs at most `max` tasks at a time; the rest wait in arrival order. Used where a peer caps
- * concurrent work (Puppet servers serve a bounded number of agent runs, as Satellite enforces).
+ * concurrent work (Puppet servers serve a bounded number of agent runs, as Satellite enforces) and to bound
+ * BMC calls across a fleet (with `max` 1 per key, one operation in flight per BMC).
  * Example: `const limit = createConcurrencyLimiter(10); await limit.run(() => triggerRun(node))`.
  */
 export interface ConcurrencyLimiter {

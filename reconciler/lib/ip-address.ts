@@ -42,6 +42,12 @@ export function parseIpAddress(text: string): IpAddress | undefined {
   return undefined;
 }
 
+/** Parses `192.0.2.1` only (dotted quad, no leading zeros, which some tools read as octal). */
+export function parseIpv4Address(text: string): IpAddress | undefined {
+  const address = parseIpAddress(text);
+  return address?.version === 4 ? address : undefined;
+}
+
 /** Parses `10.0.0.0/24`; undefined when the address or the prefix length is not valid. */
 export function parseCidr(text: string): IpNetwork | undefined {
   const match = /^([^/]+)\/(\d{1,3})$/.exec(text);
@@ -88,4 +94,22 @@ export function networksOverlap(a: IpNetwork, b: IpNetwork): boolean {
 /** Whether `inner` lies wholly inside `outer`. */
 export function containsNetwork(outer: IpNetwork, inner: IpNetwork): boolean {
   return outer.version === inner.version && inner.first >= outer.first && inner.last <= outer.last;
+}
+
+/**
+ * Whether `address` may be given to a host of `network`: inside it and, in IPv4 networks larger than a /31
+ * (RFC 3021), neither the network nor the broadcast address.
+ */
+export function isHostAddress(network: IpNetwork, address: IpAddress): boolean {
+  if (!containsAddress(network, address)) return false;
+  if (network.version === 6 || network.prefix >= 31) return true;
+  return address.value !== network.first && address.value !== network.last;
+}
+
+/** The network's mask written as an address (`255.255.255.0` for a /24), as DHCP servers want it. */
+export function formatNetmask(network: IpNetwork): string {
+  const bits = network.version === 4 ? 32 : 128;
+  const all = (1n << BigInt(bits)) - 1n;
+  const hostMask = (1n << BigInt(bits - network.prefix)) - 1n;
+  return formatIpAddress({ version: network.version, value: all ^ hostMask });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatMacForFileName, normaliseMac } from './mac-address.js';
+import { formatMacForFileName, normaliseMac, toMacKey } from './mac-address.js';
 
 describe('normaliseMac', () => {
   it.each([
@@ -19,5 +19,15 @@ describe('normaliseMac', () => {
 describe('formatMacForFileName', () => {
   it('joins the octets with hyphens', () => {
     expect(formatMacForFileName('52:54:00:aa:00:01')).toBe('52-54-00-aa-00-01');
+  });
+});
+
+describe('toMacKey', () => {
+  it('gives every spelling of one MAC the same key', () => {
+    expect(new Set(['52:54:00:AA:00:01', '52-54-00-aa-00-01', '525400aa0001'].map(toMacKey))).toEqual(new Set(['52:54:00:aa:00:01']));
+  });
+
+  it('keeps text that is not a MAC comparable, trimmed and lower-cased', () => {
+    expect(toMacKey(' N/A ')).toBe('n/a');
   });
 });

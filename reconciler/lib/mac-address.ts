@@ -19,3 +19,12 @@ export function normaliseMac(text: string): string | undefined {
 export function formatMacForFileName(mac: string): string {
   return mac.replaceAll(':', '-');
 }
+
+/**
+ * The key under which a MAC from a hardware report is indexed and compared: the canonical form when `text` is a
+ * MAC address, else the trimmed lower-case text, so that placeholders (`N/A`, all zeros) still compare equal and
+ * can be recognised and skipped by the caller.
+ */
+export function toMacKey(text: string): string {
+  return normaliseMac(text) ?? text.trim().toLowerCase();
+}

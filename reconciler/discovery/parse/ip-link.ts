@@ -1,3 +1,4 @@
+import { toMacKey } from '../../lib/mac-address.js';
 import { isObject, readObjects, readString, type JsonObject } from './json-access.js';
 
 /** One Ethernet interface of the live system, from `ip -j [-d] link` or `ip -j addr`. */
@@ -33,7 +34,7 @@ function toInterface(entry: JsonObject, detailed: boolean): IpInterface {
   const physical = detailed ? typeof entry.parentbus === 'string' : !isObject(entry.linkinfo);
   return {
     name: readString(entry, 'ifname') ?? '',
-    mac: mac.toLowerCase(),
+    mac: toMacKey(mac),
     operUp: readString(entry, 'operstate') === 'UP' || flags.includes('LOWER_UP'),
     physical,
     addresses: readObjects(entry.addr_info)

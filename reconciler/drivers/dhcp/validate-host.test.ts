@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseCidr } from './ipv4.js';
+import { parseCidr } from '../../lib/ip-address.js';
 import { checkHostname, validateHostEntry } from './validate-host.js';
 
 const network = parseCidr('10.250.0.0/24')!;

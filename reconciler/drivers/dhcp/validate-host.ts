@@ -1,6 +1,6 @@
+import { isHostAddress, parseIpv4Address, type IpNetwork } from '../../lib/ip-address.js';
 import { normaliseMac } from '../../lib/mac-address.js';
 import type { HostEntry } from './types.js';
-import { isHostAddress, parseIpv4, type Ipv4Network } from './ipv4.js';
 
 /** One thing wrong with a reservation, named by the field it concerns. */
 export interface HostProblem {
@@ -14,7 +14,7 @@ const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
  * Checks a reservation before it reaches dnsmasq, which reads host files without complaint even when they
  * are garbage or name an address outside the network. Returns every problem at once, empty when valid.
  */
-export function validateHostEntry(entry: HostEntry, network: Ipv4Network): HostProblem[] {
+export function validateHostEntry(entry: HostEntry, network: IpNetwork): HostProblem[] {
   const problems: HostProblem[] = [];
   if (normaliseMac(entry.mac) === undefined) problems.push({ field: 'mac', message: `"${entry.mac}" is not a MAC address` });
   if (isMulticastMac(entry.mac)) problems.push({ field: 'mac', message: `${entry.mac} is a multicast address, not a NIC's` });
@@ -29,8 +29,8 @@ function isMulticastMac(mac: string): boolean {
   return canonical !== undefined && (parseInt(canonical.slice(0, 2), 16) & 1) === 1;
 }
 
-function checkAddress(ip: string, network: Ipv4Network): HostProblem[] {
-  const address = parseIpv4(ip);
+function checkAddress(ip: string, network: IpNetwork): HostProblem[] {
+  const address = parseIpv4Address(ip);
   if (address === undefined) return [{ field: 'ip', message: `"${ip}" is not an IPv4 address` }];
   if (!isHostAddress(network, address)) {
     return [{ field: 'ip', message: `${ip} is not a host address of the provisioning network` }];

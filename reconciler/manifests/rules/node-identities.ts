@@ -1,3 +1,4 @@
+import { toMacKey } from '../../lib/mac-address.js';
 import type { Problem } from '../../lib/problems.js';
 import type { Node } from '../kinds/index.js';
 import { problemAt, type ValidDocument } from '../loaded-document.js';
@@ -35,7 +36,7 @@ export function checkNodeIdentities(context: RuleContext): Problem[] {
       problems.push(problemAt(document, ['spec'], 'node-identity', 'a Node needs `serial` (or `mac` when the serial is unusable) to tell which machine it is'));
     }
     if (spec.serial !== undefined) problems.push(...claim(owners, `serial/${spec.serial}`, document, ['spec', 'serial'], 'duplicate-serial', `serial ${spec.serial}`));
-    if (spec.mac !== undefined) problems.push(...claim(owners, `mac/${spec.mac.toLowerCase()}`, document, ['spec', 'mac'], 'duplicate-mac', `MAC ${spec.mac}`));
+    if (spec.mac !== undefined) problems.push(...claim(owners, `mac/${toMacKey(spec.mac)}`, document, ['spec', 'mac'], 'duplicate-mac', `MAC ${spec.mac}`));
     if (spec.hostname !== undefined) {
       const short = spec.hostname.split('.')[0] ?? spec.hostname;
       problems.push(...claim(owners, `hostname/${short.toLowerCase()}`, document, ['spec', 'hostname'], 'duplicate-hostname', `hostname ${short}`));

@@ -7,4 +7,4 @@ export {
 } from './isolated-driver.js';
 export { computeBackoff, type BackoffPolicy } from './backoff.js';
 export { createCircuitBreakers, type CircuitBreakers, type BreakerState } from './circuit-breaker.js';
-export { createLimiter, createKeyedMutex, type Limiter, type KeyedMutex } from './limiter.js';
+export { createKeyedMutex, type KeyedMutex } from './keyed-mutex.js';

@@ -1,9 +1,10 @@
+import { createConcurrencyLimiter, type ConcurrencyLimiter } from '../../../lib/concurrency-limiter.js';
 import { maskAddress, parseBmcAddress } from '../address.js';
 import { BmcError, isBmcError } from '../errors.js';
 import type { BmcDriver, BmcTarget, CallOptions, PowerAction } from '../types.js';
 import { computeBackoff, type BackoffPolicy } from './backoff.js';
 import { createCircuitBreakers, type BreakerOptions, type CircuitBreakers } from './circuit-breaker.js';
-import { createKeyedMutex, createLimiter, type Limiter } from './limiter.js';
+import { createKeyedMutex } from './keyed-mutex.js';
 
 export interface IsolationOptions {
   /** Calls running at once across all BMCs (Metal3 provisions 20 hosts at a time). */
@@ -52,7 +53,7 @@ export function bmcKey(address: string): string {
 }
 
 export interface IsolatedBmcDriver extends BmcDriver {
-  readonly limiter: Limiter;
+  readonly limiter: ConcurrencyLimiter;
   readonly breakers: CircuitBreakers;
 }
 
@@ -66,7 +67,7 @@ export function isolateBmcDriver(inner: BmcDriver, options: IsolationOptions = {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
-  const limiter = createLimiter(options.concurrency ?? ISOLATION_DEFAULTS.concurrency);
+  const limiter = createConcurrencyLimiter(options.concurrency ?? ISOLATION_DEFAULTS.concurrency);
   const perBmc = createKeyedMutex();
   const breakers = createCircuitBreakers({ ...ISOLATION_DEFAULTS.breaker, ...options.breaker, now });
 

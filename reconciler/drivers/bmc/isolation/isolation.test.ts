@@ -4,7 +4,7 @@ import type { BmcDriver, PowerState } from '../types.js';
 import { computeBackoff } from './backoff.js';
 import { createCircuitBreakers } from './circuit-breaker.js';
 import { bmcKey, isolateBmcDriver } from './isolated-driver.js';
-import { createKeyedMutex, createLimiter } from './limiter.js';
+import { createKeyedMutex } from './keyed-mutex.js';
 
 const target = { address: 'ipmi://10.0.0.9', credentials: { username: 'u', password: 'p' } };
 
@@ -55,28 +55,7 @@ describe('circuit breaker', () => {
   });
 });
 
-describe('limiter and keyed mutex', () => {
-  it('never runs more than the limit, in arrival order', async () => {
-    const limiter = createLimiter(2);
-    const order: number[] = [];
-    let running = 0;
-    let peak = 0;
-    await Promise.all(
-      [0, 1, 2, 3, 4].map((index) =>
-        limiter.run(async () => {
-          running += 1;
-          peak = Math.max(peak, running);
-          await new Promise((resolve) => setImmediate(resolve));
-          order.push(index);
-          running -= 1;
-        }),
-      ),
-    );
-    expect(peak).toBe(2);
-    expect(order).toEqual([0, 1, 2, 3, 4]);
-    expect(limiter.active).toBe(0);
-  });
-
+describe('keyed mutex', () => {
   it('serialises one key and forgets it when idle', async () => {
     const mutex = createKeyedMutex();
     const log: string[] = [];
@@ -87,6 +66,20 @@ describe('limiter and keyed mutex', () => {
     };
     await Promise.all([mutex.run('k', task('a')), mutex.run('k', task('b'))]);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
+    expect(mutex.size).toBe(0);
+  });
+
+  it('runs tasks of different keys at the same time', async () => {
+    const mutex = createKeyedMutex();
+    let releaseFirst = (): void => undefined;
+    const first = mutex.run('bmc-1', () => new Promise<void>((resolve) => (releaseFirst = resolve)));
+
+    const second = await mutex.run('bmc-2', () => Promise.resolve('done while bmc-1 is busy'));
+
+    expect(second).toBe('done while bmc-1 is busy');
+    expect(mutex.size).toBe(1);
+    releaseFirst();
+    await first;
     expect(mutex.size).toBe(0);
   });
 });

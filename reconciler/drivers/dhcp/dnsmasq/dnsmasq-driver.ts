@@ -1,12 +1,12 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../lib/atomic-write.js';
+import type { IpNetwork } from '../../../lib/ip-address.js';
 import { normaliseMac } from '../../../lib/mac-address.js';
 import { silentLogger, type Logger } from '../../../lib/logger.js';
 import type { Template } from '../../../lib/render-template.js';
 import { DhcpError } from '../errors.js';
 import { formatHostLine, hostFileName, macFromHostFileName, parseHostLine } from '../host-file.js';
-import type { Ipv4Network } from '../ipv4.js';
 import type { DhcpDriver, EnsureOptions, EnsureResult, HostEntry } from '../types.js';
 import { validateHostEntry } from '../validate-host.js';
 import { findConflict, wrapIoError } from './host-store.js';
@@ -24,7 +24,7 @@ export interface DnsmasqDriverDeps {
 
 interface Context {
   paths: DnsmasqPaths;
-  network: Ipv4Network;
+  network: IpNetwork;
   log: Logger;
   reload: () => Promise<void>;
 }

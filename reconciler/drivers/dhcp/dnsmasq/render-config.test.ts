@@ -28,6 +28,11 @@ describe('dnsmasq configuration rendering', () => {
 
   it.each([
     [{ network: '10.250.0.0/33' }, 'network'],
+    [{ network: '10.250.0.1/24' }, 'network'],
+    [{ network: '10.250.0.0/31' }, 'network'],
+    [{ network: 'fd00:250::/64' }, 'network'],
+    [{ serverAddress: '10.250.0.255' }, 'serverAddress'],
+    [{ serverAddress: '10.250.0.01' }, 'serverAddress'],
     [{ discoveryRange: { start: '10.250.0.200', end: '10.250.0.100' } }, 'after'],
     [{ discoveryRange: { start: '10.250.0.100', end: '10.251.0.1' } }, 'discoveryRange.end'],
     [{ serverAddress: '10.250.0.150' }, 'inside the discovery range'],

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { DhcpError } from '../errors.js';
-import { formatNetmask, isHostAddress, parseCidr, parseIpv4, type Ipv4Network } from '../ipv4.js';
+import { formatNetmask, isHostAddress, parseCidr, parseIpv4Address, type IpAddress, type IpNetwork } from '../../../lib/ip-address.js';
 
 /** Where dnsmasq keeps its state; every path absolute. */
 export interface DnsmasqPaths {
@@ -40,11 +40,21 @@ const BOOT_FILE = /^[A-Za-z0-9._/-]{1,100}$/;
 /** dnsmasq splits option values on commas and whitespace ends them; neither may appear in a path or URL. */
 const PLAIN_VALUE = /^[^\s,#"'\\]+$/;
 
+/**
+ * An IPv4 network written with its host bits clear, with room for a server and clients: dnsmasq's `dhcp-range`
+ * serves IPv4 here, and a /31 or /32 leaves no address to lease.
+ */
+function parseProvisioningNetwork(text: string): IpNetwork | undefined {
+  const network = parseCidr(text);
+  if (!network || network.version !== 4 || network.hostBitsSet || network.prefix > 30) return undefined;
+  return network;
+}
+
 /** Checks the settings and returns the parsed network; throws DHCP_CONFIG_INVALID listing every problem. */
-export function checkDnsmasqSettings(settings: DnsmasqSettings): Ipv4Network {
+export function checkDnsmasqSettings(settings: DnsmasqSettings): IpNetwork {
   const problems: string[] = [];
   if (!INTERFACE.test(settings.interface)) problems.push(`interface "${settings.interface}" is not an interface name`);
-  const network = parseCidr(settings.network);
+  const network = parseProvisioningNetwork(settings.network);
   if (!network) problems.push(`network "${settings.network}" is not an IPv4 CIDR such as 10.250.0.0/24`);
   if (!LEASE_TIME.test(settings.leaseTime)) problems.push(`leaseTime "${settings.leaseTime}" is not a dnsmasq lease time`);
   problems.push(...checkControllerUrl(settings.controllerUrl));
@@ -69,12 +79,12 @@ function checkControllerUrl(text: string): string[] {
   return [];
 }
 
-function checkAddresses(settings: DnsmasqSettings, network: Ipv4Network): string[] {
+function checkAddresses(settings: DnsmasqSettings, network: IpNetwork): string[] {
   const problems: string[] = [];
-  const server = parseIpv4(settings.serverAddress);
-  const start = parseIpv4(settings.discoveryRange.start);
-  const end = parseIpv4(settings.discoveryRange.end);
-  const named: [string, number | undefined, string][] = [
+  const server = parseIpv4Address(settings.serverAddress);
+  const start = parseIpv4Address(settings.discoveryRange.start);
+  const end = parseIpv4Address(settings.discoveryRange.end);
+  const named: [string, IpAddress | undefined, string][] = [
     ['serverAddress', server, settings.serverAddress],
     ['discoveryRange.start', start, settings.discoveryRange.start],
     ['discoveryRange.end', end, settings.discoveryRange.end],
@@ -82,15 +92,15 @@ function checkAddresses(settings: DnsmasqSettings, network: Ipv4Network): string
   for (const [key, value, text] of named) {
     if (value === undefined || !isHostAddress(network, value)) problems.push(`${key} ${text} is not a host address of ${settings.network}`);
   }
-  if (start !== undefined && end !== undefined && start > end) problems.push('discoveryRange.start is after discoveryRange.end');
-  if (server !== undefined && start !== undefined && end !== undefined && server >= start && server <= end) {
+  if (start && end && start.value > end.value) problems.push('discoveryRange.start is after discoveryRange.end');
+  if (server && start && end && server.value >= start.value && server.value <= end.value) {
     problems.push(`serverAddress ${settings.serverAddress} lies inside the discovery range`);
   }
   return problems;
 }
 
 /** The values `boot-assets/dnsmasq.conf.tmpl` is filled with. */
-export function buildTemplateValues(settings: DnsmasqSettings, network: Ipv4Network): Record<string, string> {
+export function buildTemplateValues(settings: DnsmasqSettings, network: IpNetwork): Record<string, string> {
   const bootFiles = { ...DEFAULT_BOOT_FILES, ...settings.bootFiles };
   return {
     interface: settings.interface,
