@@ -4,39 +4,14 @@ import type { DesiredState } from '../manifests/desired-state.js';
 import type { Node, Role } from '../manifests/kinds/index.js';
 import type { HostnameRequest } from './hostnames.js';
 import type { AddressRequest } from './ipam.js';
-import type { CompileInput, CompileProblem } from './types.js';
 
 const DEFAULT_ROLE_NETWORKS = ['management', 'provisioning'];
-
-function byNodeId<T extends { nodeId: string }>(a: T, b: T): number {
-  return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0;
-}
 
 export interface Candidate {
   classification: Classification;
   snapshotNode: SnapshotNode;
   node?: Node;
   role: Role;
-}
-
-/** Matched machines with a known role; a machine another one declares it replaces is gone and gets nothing. */
-export function selectCandidates(input: CompileInput, problems: CompileProblem[]): Candidate[] {
-  const { desired, snapshot } = input;
-  const inventory = new Map(snapshot.nodes.map((node) => [node.id, node]));
-  const candidates: Candidate[] = [];
-  for (const classification of input.classifications) {
-    const snapshotNode = inventory.get(classification.nodeId);
-    if (classification.state !== 'matched' || classification.role === undefined || !snapshotNode) continue;
-    const role = desired.roles.get(classification.role);
-    if (!role) {
-      problems.push({ nodeId: classification.nodeId, code: 'role-unknown', severity: 'error', message: `role ${classification.role} is neither built in nor declared` });
-      continue;
-    }
-    const node = classification.pinnedBy === undefined ? undefined : desired.nodes.get(classification.pinnedBy);
-    candidates.push({ classification, snapshotNode, role, ...(node ? { node } : {}) });
-  }
-  const replaced = new Set(candidates.flatMap((candidate) => (candidate.node?.spec.replaces === undefined ? [] : [candidate.node.spec.replaces])));
-  return candidates.filter((candidate) => !replaced.has(candidate.classification.nodeId)).sort((a, b) => byNodeId(a.classification, b.classification));
 }
 
 export function hostnameRequest(candidate: Candidate): HostnameRequest {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isDeepEqual, memoizeLast } from './compile-memo.js';
+import { createSequenceVersion, isDeepEqual, memoizeLast } from './compile-memo.js';
 
 describe('isDeepEqual', () => {
   it('compares nested arrays and records by value', () => {
@@ -22,5 +22,18 @@ describe('memoizeLast', () => {
     memo('other', [{ id: 2 }], compute);
 
     expect(runs).toBe(3);
+  });
+});
+
+describe('createSequenceVersion', () => {
+  it('changes only when a value is not the same object at the same position', () => {
+    const version = createSequenceVersion<{ pin?: object }>();
+    const pin = {};
+    const first = version([{ pin }, {}], (value) => value.pin);
+
+    expect(version([{ pin }, {}], (value) => value.pin)).toBe(first);
+    expect(version([{ pin: {} }, {}], (value) => value.pin)).not.toBe(first);
+    expect(version([{ pin: {} }], (value) => value.pin)).not.toBe(first);
+    expect(version([{}, { pin }], (value) => value.pin)).not.toBe(version([{ pin }, {}], (value) => value.pin));
   });
 });

@@ -94,6 +94,7 @@ export function memoizeLast<T>(): (key: string, requests: unknown, compute: () =
  * references that spares building its dependency string in the common case of nothing changed.
  */
 export function isSamePlan(previous: NodePlan, plan: NodePlan): boolean {
+  if (previous === plan) return true;
   const [a, b] = [previous.classification, plan.classification];
   const placementSame = a.placement === b.placement || isDeepEqual(a.placement, b.placement);
   return (
@@ -106,4 +107,25 @@ export function isSamePlan(previous: NodePlan, plan: NodePlan): boolean {
     a.profile === b.profile &&
     placementSame
   );
+}
+
+/**
+ * A version number of a sequence of values by identity: it changes only when some value is not the very
+ * object at the same position last time. One pass of reference comparisons, no string built.
+ */
+export function createSequenceVersion<T>(): (values: Iterable<T>, pick: (value: T) => unknown) => number {
+  let last: unknown[] = [];
+  let version = 0;
+  return (values, pick) => {
+    const next: unknown[] = [];
+    let same = true;
+    for (const value of values) {
+      const picked = pick(value);
+      if (same && (next.length >= last.length || last[next.length] !== picked)) same = false;
+      next.push(picked);
+    }
+    if (!same || next.length !== last.length) version += 1;
+    last = next;
+    return version;
+  };
 }

@@ -57,4 +57,45 @@ describe('incremental compile', () => {
     expect(after.targets.every((target) => !before.targets.includes(target))).toBe(true);
     expect(after.targets.map((target) => target.encYaml)).toEqual(compile(withoutMessaging).targets.map((target) => target.encYaml));
   });
+
+  it('reuses every target when the machines are classified again with the same results', () => {
+    const compiler = createCompiler();
+    const before = compiler.compile(base);
+
+    const after = compiler.compile({ ...base, classifications: classifyNodes(base.desired, base.snapshot.nodes) });
+
+    expect(after.targets.length).toBe(before.targets.length);
+    expect(after.targets.every((target, index) => target === before.targets[index])).toBe(true);
+  });
+
+  it('follows a machine moving to another availability zone, and back, exactly as a cold compile', () => {
+    const compiler = createCompiler();
+    compiler.compile(base);
+    const index = base.classifications.findIndex((classification) => classification.role === 'compute' && classification.placement !== undefined);
+    const original = base.classifications[index];
+    if (!original?.placement) throw new Error('the example must have a placed compute');
+    const classifications = base.classifications.map((classification, position) => (position === index ? { ...original, placement: { ...original.placement!, availabilityZone: 'moved-az' } } : classification));
+    const moved = { ...base, classifications };
+
+    const afterMove = compiler.compile(moved);
+    const afterReturn = compiler.compile(base);
+
+    expect(afterMove.targets.find((target) => target.nodeId === original.nodeId)?.availabilityZone).toBe('moved-az');
+    expect(afterMove.targets.map((target) => target.encYaml)).toEqual(compile(moved).targets.map((target) => target.encYaml));
+    expect(afterReturn.targets.map((target) => target.encYaml)).toEqual(compile(base).targets.map((target) => target.encYaml));
+  });
+
+  it('follows a machine leaving and coming back exactly as a cold compile', () => {
+    const compiler = createCompiler();
+    compiler.compile(base);
+    const leaving = base.classifications.find((classification) => classification.role === 'compute');
+    const without = { ...base, classifications: base.classifications.filter((classification) => classification !== leaving) };
+
+    const afterLeave = compiler.compile(without);
+    const afterReturn = compiler.compile(base);
+
+    expect(afterLeave.targets.some((target) => target.nodeId === leaving?.nodeId)).toBe(false);
+    expect(afterLeave.targets.map((target) => target.encYaml)).toEqual(compile(without).targets.map((target) => target.encYaml));
+    expect(afterReturn.targets.map((target) => target.encYaml)).toEqual(compile(base).targets.map((target) => target.encYaml));
+  });
 });
