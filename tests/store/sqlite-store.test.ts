@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claimFromInventory, decideEnrolment } from '../../reconciler/inventory/enrol.js';
 import type { Inventory } from '../../reconciler/inventory/types.js';
+import { migrations } from '../../reconciler/store/sqlite/migrations/index.js';
 import { openDatabase } from '../../reconciler/store/sqlite/open-database.js';
 import { SqliteStore } from '../../reconciler/store/sqlite/sqlite-store.js';
 import { sampleInventory } from '../support/sample-inventory.js';
@@ -35,14 +36,14 @@ describe('SqliteStore database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
-    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+    expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual(migrations.map(({ version, name }) => ({ version, name })));
     db.close();
   });
 
   it('reopening an up-to-date database applies nothing twice', () => {
     openDatabase(join(dir, 'again.db')).close();
     const db = openDatabase(join(dir, 'again.db'));
-    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
     db.close();
   });
 

@@ -1,4 +1,5 @@
 import { initialSchema } from './001-initial.js';
+import { controllerSchema } from './002-controller.js';
 
 export interface Migration {
   /** Strictly increasing; recorded in `schema_migrations` once applied. Never renumber or edit a shipped one. */
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add a new file `NNN-what.ts` and one line here. */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initialSchema }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+  { version: 2, name: 'controller', sql: controllerSchema },
+];

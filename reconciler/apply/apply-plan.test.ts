@@ -1,0 +1,149 @@
+import { describe, expect, it } from '@jest/globals';
+import { silentLogger } from '../lib/logger.js';
+import { PlinthError } from '../lib/errors.js';
+import type { Plan, PlannedAction, PlanStep } from '../plan/types.js';
+import { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.js';
+import { openDatabase } from '../store/sqlite/open-database.js';
+import { applyPlan } from './apply-plan.js';
+import type { ApplyDeps, ApplyNode, StepExecutor } from './types.js';
+
+const REVISION = `main@sha1:${'a'.repeat(40)}`;
+
+function action(nodeId: string, overrides: Partial<PlannedAction> = {}): PlannedAction {
+  const steps: PlanStep[] = [{ op: 'dhcp-ensure', mac: '02:00:00:00:00:01', ip: '10.0.0.1', hostname: nodeId }, { op: 'power', action: 'cycle' }, { op: 'enc-publish', encDigest: 'd' }];
+  return { id: `${nodeId}/enrol`, nodeId, hostname: `${nodeId}.example.net`, role: 'compute', availabilityZone: 'az-1', kind: 'enrol', destructive: false, wave: 1, reason: 'new', steps, dependsOn: [], ...overrides };
+}
+
+function plan(actions: PlannedAction[]): Plan {
+  return { cluster: 'c1', revision: REVISION, actions, blocked: [], problems: [], summary: { enrol: actions.length, change: 0, reprovision: 0, wipe: 0, destructive: 0, blocked: 0 } };
+}
+
+/** An in-memory store holding enrolled nodes `ids` (the journal and applied state refer to nodes). */
+function createStore(ids: readonly string[]): SqliteControllerStore {
+  const db = openDatabase(':memory:');
+  const insert = db.prepare(`INSERT INTO nodes (id, identity_source, state, first_seen, last_seen) VALUES (?, 'serial', 'discovered', 'T0', 'T0')`);
+  for (const id of ids) insert.run(id);
+  return new SqliteControllerStore(db);
+}
+
+function nodesFor(ids: readonly string[]): Map<string, ApplyNode> {
+  return new Map(ids.map((id, index) => [id, { nodeId: id, hostname: `${id}.example.net`, role: 'compute', encYaml: 'x: 1\n', addresses: { provisioning: `10.0.0.${index + 1}` }, hostnameIndex: index + 1 }]));
+}
+
+function createDeps(store: SqliteControllerStore, ids: readonly string[], execute: StepExecutor, overrides: Partial<ApplyDeps> = {}): ApplyDeps {
+  let tick = 0;
+  return {
+    store, execute, nodes: nodesFor(ids), approvals: { byKind: {} },
+    limits: { maxParallel: 20, stopOnFailurePercent: 100, maxAttempts: 3 }, log: silentLogger(),
+    now: () => `2026-01-01T00:00:${String(tick++ % 60).padStart(2, '0')}.000Z`,
+    sleep: async () => undefined, isCurrent: () => true, signal: new AbortController().signal, ...overrides,
+  };
+}
+
+describe('applyPlan', () => {
+  it('journals every step before and after it runs, and records allocations with the enrolment', async () => {
+    const store = createStore(['n1']);
+    const ran: string[] = [];
+    const result = await applyPlan(plan([action('n1')]), createDeps(store, ['n1'], async (step) => (ran.push(step.op), {})));
+
+    expect(result.results.map((entry) => entry.outcome)).toEqual(['succeeded']);
+    expect(ran).toEqual(['dhcp-ensure', 'power', 'enc-publish']);
+    expect((await store.listJournal({ revision: REVISION })).map((entry) => [entry.action, entry.state])).toEqual([
+      ['n1/enrol#0:dhcp-ensure', 'succeeded'], ['n1/enrol#1:power', 'succeeded'], ['n1/enrol#2:enc-publish', 'succeeded'],
+    ]);
+    expect((await store.listLiveAllocations()).map((entry) => entry.address)).toEqual(['10.0.0.1']);
+    expect((await store.listAppliedStates())[0]).toMatchObject({ nodeId: 'n1', encDigest: 'd', power: 'on', lifecycle: 'active' });
+  });
+
+  it('skips steps the journal shows done and reports a started power cycle as interrupted instead of repeating it', async () => {
+    const store = createStore(['n1']);
+    const first = await store.appendJournal({ revision: REVISION, nodeId: 'n1', action: 'n1/enrol#0:dhcp-ensure', plannedAt: 'T', detail: { op: 'dhcp-ensure' } });
+    await store.transitionJournal(first.id, { state: 'started', at: 'T' });
+    await store.transitionJournal(first.id, { state: 'succeeded', at: 'T' });
+    const second = await store.appendJournal({ revision: REVISION, nodeId: 'n1', action: 'n1/enrol#1:power', plannedAt: 'T', detail: { op: 'power' } });
+    await store.transitionJournal(second.id, { state: 'started', at: 'T' });
+    const ran: string[] = [];
+
+    const result = await applyPlan(plan([action('n1')]), createDeps(store, ['n1'], async (step) => (ran.push(step.op), {})));
+
+    expect(ran).toEqual([]);
+    expect(result.results[0]).toMatchObject({ outcome: 'interrupted' });
+    expect((await store.listJournal({ revision: REVISION })).map((entry) => entry.state)).toEqual(['succeeded', 'interrupted']);
+  });
+
+  it('finishes a wave before starting the next, and starts no later wave after a failure', async () => {
+    const store = createStore(['a', 'b', 'c']);
+    const order: string[] = [];
+    const execute: StepExecutor = async (step, context) => {
+      order.push(`${context.node.nodeId}:${step.op}`);
+      if (context.node.nodeId === 'b' && step.op === 'power') throw new PlinthError('BMC_AUTH', 'refused');
+      return {};
+    };
+    const actions = [action('a', { wave: 1 }), action('b', { wave: 1 }), action('c', { wave: 2 })];
+
+    const result = await applyPlan(plan(actions), createDeps(store, ['a', 'b', 'c'], execute, { limits: { maxParallel: 1, stopOnFailurePercent: 0, maxAttempts: 3 } }));
+
+    expect(result.results.map((entry) => [entry.actionId, entry.outcome])).toEqual([['a/enrol', 'succeeded'], ['b/enrol', 'failed'], ['c/enrol', 'skipped']]);
+    expect(order.some((entry) => entry.startsWith('c:'))).toBe(false);
+  });
+
+  it('never runs a destructive action without approval, and reports it blocked with the trailer to add', async () => {
+    const store = createStore(['n1']);
+    const ran: string[] = [];
+    const destructive = action('n1', { id: 'n1/reprovision', kind: 'reprovision', destructive: true });
+
+    const result = await applyPlan(plan([destructive]), createDeps(store, ['n1'], async (step) => (ran.push(step.op), {})));
+
+    expect(ran).toEqual([]);
+    expect(result.results[0]).toMatchObject({ outcome: 'blocked', reason: expect.stringContaining('Plinth-Approve: reprovision n1') });
+  });
+
+  it('keeps at most maxParallel actions in flight', async () => {
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const store = createStore(ids);
+    let inFlight = 0;
+    let most = 0;
+    const execute: StepExecutor = async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return {};
+    };
+    await applyPlan(plan(ids.map((id) => action(id))), createDeps(store, ids, execute, { limits: { maxParallel: 2, stopOnFailurePercent: 100, maxAttempts: 1 } }));
+
+    expect(most).toBe(2);
+  });
+
+  it('stops at the next safe point once a newer revision arrives, leaving later steps unstarted', async () => {
+    const store = createStore(['n1']);
+    let current = true;
+    const ran: string[] = [];
+    const execute: StepExecutor = async (step) => {
+      ran.push(step.op);
+      current = false; // a newer commit arrived while the first step ran
+      return {};
+    };
+
+    const result = await applyPlan(plan([action('n1')]), createDeps(store, ['n1'], execute, { isCurrent: () => current }));
+
+    expect(ran).toEqual(['dhcp-ensure']);
+    expect(result).toMatchObject({ cancelled: true, results: [{ outcome: 'skipped' }] });
+  });
+
+  it('retries a transient failure of a converging step but never of a power cycle', async () => {
+    const store = createStore(['n1']);
+    const attempts: string[] = [];
+    const execute: StepExecutor = async (step) => {
+      attempts.push(step.op);
+      if (step.op === 'dhcp-ensure' && attempts.length === 1) throw new PlinthError('DHCP_IO', 'busy', { transient: true });
+      if (step.op === 'power') throw new PlinthError('BMC_TIMEOUT', 'no answer', { transient: true });
+      return {};
+    };
+
+    const result = await applyPlan(plan([action('n1')]), createDeps(store, ['n1'], execute));
+
+    expect(attempts).toEqual(['dhcp-ensure', 'dhcp-ensure', 'power']);
+    expect(result.results[0]).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('power failed') });
+  });
+});

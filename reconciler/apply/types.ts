@@ -1,0 +1,96 @@
+import type { Logger } from '../lib/logger.js';
+import type { ActionKind, AppliedNodeState, Approvals, NodeLifecycle, PlannedAction, PlanStep } from '../plan/types.js';
+import type { ControllerStore } from '../store/controller-types.js';
+
+/** What apply needs to know about a node beyond the plan: its target and how to reach its BMC. */
+export interface ApplyNode {
+  nodeId: string;
+  hostname: string;
+  role: string;
+  profile?: string;
+  /** The target ENC, secrets as placeholders, and its digest. */
+  encYaml?: string;
+  encDigest?: string;
+  /** Network name → address, as compile allocated them; recorded when the node is enrolled. */
+  addresses: Record<string, string>;
+  /** Hostname index, recorded with the addresses when the node is enrolled. */
+  hostnameIndex?: number;
+  bmc?: { address: string; username: string; password: () => Promise<string> };
+  /** The system disk's RAID layout (canonical JSON) and whether the ENC needs a reboot: recorded once applied. */
+  raid?: string;
+  rebootRequired?: boolean;
+  /** Where the OS image comes from (for `image-deploy`). */
+  image?: { name: string; url: string; sha256: string; format?: string };
+}
+
+export interface StepContext {
+  node: ApplyNode;
+  revision: string;
+  action: PlannedAction;
+  /** `wait-state` looks for news newer than this: the start of the action's last power step, else of the action. */
+  since: string;
+  /** Aborted when the controller shuts down or a newer revision supersedes this one. */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/** What a step did: `skipped` names why nothing was done (no driver of that kind configured). */
+export interface StepOutcome {
+  detail?: Record<string, unknown>;
+  skipped?: string;
+}
+
+/** Runs one step through a driver; must be safe to repeat when `isIdempotentStep(step)` says so. */
+export type StepExecutor = (step: PlanStep, context: StepContext) => Promise<StepOutcome>;
+
+export type ActionOutcomeKind = 'succeeded' | 'failed' | 'blocked' | 'skipped' | 'interrupted';
+
+export interface ActionResult {
+  actionId: string;
+  nodeId: string;
+  hostname: string;
+  kind: ActionKind;
+  outcome: ActionOutcomeKind;
+  reason?: string;
+  /** Steps that ran in this pass (not those found done in the journal). */
+  stepsRun: number;
+}
+
+export interface ApplyLimits {
+  /** Actions in flight at once (Cluster `rollout.maxParallelProvisioning`). */
+  maxParallel: number;
+  /** A wave stops starting actions once this share (0–100) of its actions failed; later waves do not start. */
+  stopOnFailurePercent: number;
+  /** Destructive actions one revision may run, overall and per availability zone. */
+  maxDestructivePerCommit?: number;
+  maxDestructivePerZone?: number;
+  /** Attempts of a step failing with a transient error. */
+  maxAttempts: number;
+}
+
+export interface ApplyDeps {
+  store: ControllerStore;
+  execute: StepExecutor;
+  nodes: ReadonlyMap<string, ApplyNode>;
+  approvals: Approvals;
+  limits: ApplyLimits;
+  log: Logger;
+  now: () => string;
+  /** Waits `ms` unless `signal` aborts first (then rejects). */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** False once a newer revision arrived: checked at every safe point (between steps, before a retry). */
+  isCurrent: () => boolean;
+  signal: AbortSignal;
+}
+
+export interface ApplyResult {
+  revision: string;
+  results: ActionResult[];
+  /** True when a newer revision or shutdown stopped this one before every action was tried. */
+  cancelled: boolean;
+}
+
+export interface NodeProgress {
+  state: AppliedNodeState;
+  lifecycle: NodeLifecycle;
+}

@@ -1,0 +1,99 @@
+import { applyPlan } from '../apply/apply-plan.js';
+import type { ApplyLimits, StepExecutor } from '../apply/types.js';
+import type { Compiler } from '../compile/compile.js';
+import { classifyNodes } from '../inventory/classify-nodes.js';
+import type { Logger } from '../lib/logger.js';
+import { validateRepository } from '../manifests/validate-repository.js';
+import type { DesiredState } from '../manifests/desired-state.js';
+import { parseApprovalTrailers } from '../plan/approvals.js';
+import { planRevision } from '../plan/plan-revision.js';
+import { describeProvisioning } from '../plan/provisioning.js';
+import type { RevisionSummary } from '../report/summary.js';
+import type { ControllerStore } from '../store/controller-types.js';
+import type { Store } from '../store/types.js';
+import { buildApplyNodes, type ResolveSecret } from './apply-nodes.js';
+import { loadInventorySnapshot } from './load-snapshot.js';
+import type { ControllerMetrics } from './metrics.js';
+import { summarizeApply, summarizeInvalid } from './summarize-apply.js';
+
+export interface ReconcileDeps {
+  store: Store;
+  controllerStore: ControllerStore;
+  compiler: Compiler;
+  execute: StepExecutor;
+  resolveSecret: ResolveSecret;
+  metrics: ControllerMetrics;
+  log: Logger;
+  now: () => string;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  isCurrent: () => boolean;
+  signal: AbortSignal;
+  /** Cluster name for a commit too broken to say its own. */
+  fallbackCluster: string;
+}
+
+export interface RevisionInput {
+  revision: string;
+  treePath: string;
+  /** The commit message: approvals come from its trailers. */
+  commitMessage: string;
+}
+
+export const DEFAULT_MAX_PARALLEL_PROVISIONING = 20;
+
+/** Cluster `rollout` settings as apply limits; defaults as Metal3's (20 at a time) and stop at the first failure. */
+export function readLimits(desired: DesiredState): ApplyLimits {
+  const rollout = desired.cluster.spec.rollout;
+  const budget = rollout?.disruptionBudget;
+  return {
+    maxParallel: rollout?.maxParallelProvisioning ?? DEFAULT_MAX_PARALLEL_PROVISIONING,
+    stopOnFailurePercent: rollout?.stopOnFailurePercent ?? 0,
+    maxAttempts: 3,
+    ...(budget?.maxPerCommit === undefined ? {} : { maxDestructivePerCommit: budget.maxPerCommit }),
+    ...(budget?.maxPerAvailabilityZone === undefined ? {} : { maxDestructivePerZone: budget.maxPerAvailabilityZone }),
+  };
+}
+
+/**
+ * One commit, start to end: validate (an invalid commit applies nothing), read the inventory, classify,
+ * compile, plan against what was applied, apply, and summarize. The store records the revision's phase.
+ */
+export async function reconcileRevision(input: RevisionInput, deps: ReconcileDeps): Promise<RevisionSummary> {
+  const log = deps.log.child({ revision: input.revision });
+  await deps.controllerStore.recordRevision(input.revision, 'picked-up', deps.now());
+  const validation = await validateRepository(input.treePath, { revision: input.revision });
+  if (!validation.desired) {
+    const summary = summarizeInvalid(deps.fallbackCluster, input.revision, validation.problems);
+    await deps.controllerStore.recordRevision(input.revision, 'invalid', deps.now(), { ...summary });
+    log.warn({ errors: summary.validationErrors.length }, 'revision invalid: nothing applied');
+    return summary;
+  }
+  const desired = validation.desired;
+  await deps.controllerStore.recordRevision(input.revision, 'applying', deps.now());
+  const snapshot = await loadInventorySnapshot(deps.store, deps.controllerStore, deps.now());
+  const classifications = classifyNodes(desired, snapshot.nodes);
+  const compiled = deps.compiler.compile({ desired, classifications, snapshot });
+  const provisioning = describeProvisioning(desired, compiled.targets, classifications);
+  const limits = readLimits(desired);
+  const approvals = parseApprovalTrailers(input.commitMessage);
+  const plan = planRevision({
+    cluster: desired.cluster.metadata.name,
+    targets: compiled.targets,
+    provisioning,
+    applied: await deps.controllerStore.listAppliedStates(),
+    classifications,
+    approvals,
+    budget: desired.cluster.spec.rollout?.disruptionBudget ?? {},
+    problems: compiled.problems,
+    revision: input.revision,
+  });
+  log.info({ actions: plan.actions.length, blocked: plan.blocked.length }, 'plan ready');
+  const nodes = buildApplyNodes(desired, compiled, classifications, provisioning, deps.resolveSecret);
+  const { execute, now, sleep, isCurrent, signal } = deps;
+  const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes, approvals, limits });
+  for (const action of result.results) deps.metrics.countAction(action.kind, action.outcome);
+  const summary = summarizeApply(plan, result);
+  await deps.controllerStore.recordRevision(input.revision, result.cancelled ? 'applying' : 'applied', deps.now(), { ...summary });
+  log.info({ cancelled: result.cancelled, failures: summary.failures.length, blocked: summary.blocked.length }, 'revision reconciled');
+  return summary;
+}

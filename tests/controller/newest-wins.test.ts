@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startPlinth, type RunningPlinth } from '../../reconciler/api/serve.js';
+import { silentLogger } from '../../reconciler/lib/logger.js';
+import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
+import type { JournalEntry } from '../../reconciler/store/types.js';
+import { createGitFixture, type GitFixture } from '../support/git-repo.js';
+import { macsFor } from '../support/hardware-report.js';
+import { SIMULATOR_CIPHER_SUITE, startBmc, type SimulatedBmc } from '../support/ipmi-sim.js';
+import { readExampleBase, renderNodeManifests } from './e2e-repo.js';
+import { postReport, readControllerStatus, sendPushHook, waitForRevision } from './harness.js';
+
+const SECRET = 'newest-wins-secret';
+const PASSWORD_ENV = 'PLINTH_NEWEST_BMC_PASSWORD';
+
+describe('the newest commit wins', () => {
+  let dir: string;
+  let git: GitFixture;
+  let bmc: SimulatedBmc | undefined;
+  let plinth: RunningPlinth | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'plinth-newest-'));
+    git = await createGitFixture('plinth-newest-git-');
+    bmc = await startBmc({ address: '127.0.0.2' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await plinth?.stop();
+    await bmc?.stop();
+    await git?.remove();
+    await rm(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  async function readJournal(revision: string): Promise<JournalEntry[]> {
+    const store = SqliteControllerStore.open(join(dir, 'data', 'plinth.db'));
+    try {
+      return await store.listJournal({ revision });
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('cancels the older revision waiting on a machine as soon as a newer commit is announced, and picks the newer one up', async () => {
+    const machine = { name: 'slow', serial: 'CMP0001', fixture: 'dell/poweredge-r7525/ED52A1D54F9D', profile: 'compute', macs: macsFor(1), bmcUrl: bmc?.url ?? '' };
+    const base = await git.commitFiles(await readExampleBase(), 'cluster');
+    plinth = await startPlinth({
+      repo: git.remoteUrl, branch: 'main', dataDir: join(dir, 'data'), cluster: 'pub1', pollIntervalMs: 3_600_000, listen: { host: '127.0.0.1', port: 0 },
+      webhookSecrets: [SECRET], notes: false, ipmiCipherSuite: SIMULATOR_CIPHER_SUITE, env: { [PASSWORD_ENV]: bmc?.password }, secretsDir: dir, reports: { rateLimit: false },
+    }, silentLogger());
+    await waitForRevision(plinth.url, `main@sha1:${base}`);
+    expect(await postReport(plinth.url, machine)).toBe(202);
+    const older = `main@sha1:${await git.commitFiles({ 'nodes/slow.yaml': renderNodeManifests([machine], PASSWORD_ENV, bmc?.user ?? '') }, 'one machine')}`;
+    expect(await sendPushHook(plinth.url, SECRET)).toBe(202);
+    // Nobody answers the machine's boot, so the older revision waits for its report from the deploy environment.
+    let waiting: JournalEntry | undefined;
+    for (let round = 0; round < 300 && !waiting; round += 1) {
+      await sleep(100);
+      waiting = (await readJournal(older)).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started');
+    }
+    expect(waiting).toBeDefined();
+
+    const newer = `main@sha1:${await git.commitFiles({ 'nodes/README.md': 'Machines pinned by serial.\n' }, 'document the folder')}`;
+    expect(await sendPushHook(plinth.url, SECRET)).toBe(202);
+    let status = await readControllerStatus(plinth.url);
+    for (let round = 0; round < 300 && status.lastAttempted?.revision !== newer; round += 1) {
+      await sleep(100);
+      status = await readControllerStatus(plinth.url);
+    }
+
+    expect(status.lastAttempted?.revision).toBe(newer);
+    expect((await readJournal(older)).find((entry) => entry.id === waiting?.id)?.state).toBe('interrupted');
+  }, 120_000);
+});
