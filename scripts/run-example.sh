@@ -18,4 +18,5 @@ if [ ! -d "$remote" ]; then
   echo "prepared $remote"
 fi
 cd "$root"
-exec npx tsx reconciler/cli/main.ts serve --repo "$remote" --branch main --data "$data/state" --listen "$listen" --cluster pub1 --poll-interval 30
+[ -f dist/reconciler/cli/main.js ] || npm run build
+exec node bin/plinth.js serve --repo "$remote" --branch main --data "$data/state" --listen "$listen" --cluster pub1 --poll-interval 30

@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+
+/**
+ * The lab's shape: one provisioning network inside a network namespace, and the virtual nodes on it, each
+ * with its own simulated BMC on a loopback address of that namespace (where the controller also runs). `lab/cluster/nodes/*.yaml` pins the same
+ * MACs, serials and BMC addresses.
+ */
+
+export type Firmware = 'bios' | 'uefi';
+
+export interface LabNode {
+  name: string;
+  /** The VM's NIC on the provisioning bridge. */
+  mac: string;
+  /** SMBIOS system serial (`-smbios type=1,serial=`): the identity plinth derives from the report. */
+  serial: string;
+  firmware: Firmware;
+  memoryMiB: number;
+  diskGiB: number;
+  /** Loopback address of the node's BMC inside the lab namespace (any 127.x.y.z works without setup); port 623. */
+  bmcAddress: string;
+}
+
+export interface LabConfig {
+  /** Network namespace name; also prefixes everything else the lab creates. */
+  namespace: string;
+  /** Folder for the lab's run-time files (configs, logs, disks, the state file). */
+  dir: string;
+  bridge: string;
+  /** Server address with prefix on the bridge, e.g. `10.250.0.1/24`. */
+  serverCidr: string;
+  /** An IPv6 prefix on the bridge, so dnsmasq sends router advertisements (iPXE waits 13 s without them). */
+  serverCidr6: string;
+  apiPort: number;
+  bmcPort: number;
+  bmcUser: string;
+  nodes: LabNode[];
+}
+
+export const LAB_NETWORK = '10.250.0.0/24';
+export const LAB_SERVER_ADDRESS = '10.250.0.1';
+
+/** The lab's nodes: 1 controller, 2 computes, 1 Ceph OSD; one compute boots UEFI (OVMF), the rest BIOS. */
+export const LAB_NODES: readonly LabNode[] = [
+  { name: 'lab-ctl-1', mac: '52:54:00:25:00:11', serial: 'PLINTH-LAB-0001', firmware: 'bios', memoryMiB: 512, diskGiB: 8, bmcAddress: '127.25.0.11' },
+  { name: 'lab-cmp-1', mac: '52:54:00:25:00:12', serial: 'PLINTH-LAB-0002', firmware: 'uefi', memoryMiB: 512, diskGiB: 8, bmcAddress: '127.25.0.12' },
+  { name: 'lab-cmp-2', mac: '52:54:00:25:00:13', serial: 'PLINTH-LAB-0003', firmware: 'bios', memoryMiB: 512, diskGiB: 8, bmcAddress: '127.25.0.13' },
+  { name: 'lab-osd-1', mac: '52:54:00:25:00:14', serial: 'PLINTH-LAB-0004', firmware: 'bios', memoryMiB: 512, diskGiB: 8, bmcAddress: '127.25.0.14' },
+];
+
+/** The default lab (`npm run lab`), its files under `<repo>/.lab/run`. */
+export function buildLabConfig(repoDir: string, overrides: Partial<LabConfig> = {}): LabConfig {
+  return {
+    namespace: 'plinth-lab',
+    dir: join(repoDir, '.lab', 'run'),
+    bridge: 'br0',
+    serverCidr: `${LAB_SERVER_ADDRESS}/24`,
+    serverCidr6: 'fd00:250::1/64',
+    apiPort: 8080,
+    bmcPort: 623,
+    bmcUser: 'admin',
+    nodes: [...LAB_NODES],
+    ...overrides,
+  };
+}
+
+/** The tap interface of a node's VM, inside the namespace (at most 15 characters). */
+export function tapName(index: number): string {
+  return `tap${index}`;
+}
+
+export function controllerUrl(config: LabConfig): string {
+  return `http://${config.serverCidr.split('/')[0] ?? LAB_SERVER_ADDRESS}:${config.apiPort}`;
+}
