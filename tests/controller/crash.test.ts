@@ -139,7 +139,7 @@ describe('a controller killed with SIGKILL at random points during an apply, and
         const succeeded = powerSteps.filter((entry) => entry.state === 'succeeded').length;
         const interrupted = powerSteps.filter((entry) => entry.state === 'interrupted').length;
         const powerOns = (await readState(machine.statePath)).calls.filter((call) => call === 'set power 1').length;
-        expect({ machine: machine.serial, ranOnceOrInterrupted: powerOns >= succeeded && powerOns <= succeeded + interrupted }).toEqual({ machine: machine.serial, ranOnceOrInterrupted: true });
+        expect({ machine: machine.serial, powerOns, succeeded, interrupted, actions: powerSteps.map((entry) => `${String(entry.detail['action'])}:${entry.state}`), calls: (await readState(machine.statePath)).calls, ranOnceOrInterrupted: powerOns >= succeeded && powerOns <= succeeded + interrupted }).toMatchObject({ machine: machine.serial, ranOnceOrInterrupted: true });
         const node = nodes.find((candidate) => candidate.id === machine.serial);
         const steps = journal.filter((entry) => entry.nodeId === machine.serial);
         const complete = new Set(steps.filter((entry) => entry.state === 'succeeded').map((entry) => entry.action)).size === 10;
