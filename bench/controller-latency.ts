@@ -3,7 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPlinth } from '../reconciler/api/serve.js';
-import { buildTestSettings } from '../reconciler/drivers/dhcp/dnsmasq/test-settings.js';
+import { buildTestSettings } from '../tests/support/dnsmasq-settings.js';
 import { silentLogger } from '../reconciler/lib/logger.js';
 import { SqliteControllerStore } from '../reconciler/store/sqlite/sqlite-controller-store.js';
 import { readExampleBase, renderNodeManifests } from '../tests/controller/e2e-repo.js';

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dhcpDrivers, ensureDnsmasqConfig, loadDnsmasqTemplate, type DnsmasqSettings } from '../reconciler/drivers/dhcp/index.js';
+import { dhcpDrivers, dnsmasqPathsIn, ensureDnsmasqConfig, loadDnsmasqTemplate, type DnsmasqSettings } from '../reconciler/drivers/dhcp/index.js';
 import { runCommand } from '../reconciler/lib/command.js';
 import { controllerUrl, LAB_NETWORK, type LabConfig } from './lab-config.js';
 import { pollUntil, startDetached } from './processes.js';
@@ -18,14 +18,7 @@ export function buildDnsmasqSettings(config: LabConfig): DnsmasqSettings {
     discoveryRange: { start: '10.250.0.100', end: '10.250.0.199' },
     leaseTime: '1h',
     controllerUrl: controllerUrl(config),
-    paths: {
-      hostsDir: join(dir, 'hosts.d'),
-      stagingDir: join(dir, 'staging'),
-      leaseFile: join(dir, 'dnsmasq.leases'),
-      tftpRoot: join(dir, 'tftp'),
-      pidFile: join(dir, 'dnsmasq.pid'),
-      logFile: join(dir, 'dnsmasq.log'),
-    },
+    paths: dnsmasqPathsIn(dir),
   };
 }
 

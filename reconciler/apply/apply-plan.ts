@@ -1,6 +1,7 @@
 import type { AppliedNodeState, BlockedAction, Plan, PlannedAction } from '../plan/types.js';
 import type { JournalEntry } from '../store/types.js';
-import { gateActions, groupWaves } from './gate-actions.js';
+import { gateActions } from '../plan/gate-actions.js';
+import { groupWaves } from './gate-actions.js';
 import { groupJournal } from './resume-step.js';
 import { runAction } from './run-action.js';
 import type { ActionResult, ApplyDeps, ApplyResult } from './types.js';
@@ -23,7 +24,10 @@ interface WaveState {
  * @example const result = await applyPlan(plan, { store, execute, nodes, approvals, limits, log, now, sleep, isCurrent, signal });
  */
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
-  const { runnable, blocked } = gateActions(plan.actions, deps.approvals, deps.limits);
+  // Apply's own guard on destructive actions, whatever the plan says: the planner's gate, run again on what it
+  // let through (maintenance was already held back there).
+  const budget = { maxPerCommit: deps.limits.maxDestructivePerCommit, maxPerAvailabilityZone: deps.limits.maxDestructivePerZone };
+  const { runnable, blocked } = gateActions(plan.actions, { approvals: deps.approvals, budget, maintenance: new Set() });
   const state: WaveState = {
     deps,
     plan,

@@ -27,14 +27,8 @@ export interface NodeClaim {
   bmcMac?: string;
 }
 
-export interface EnrolledNode {
-  id: string;
-  identitySource: string;
-  serial?: string;
-  systemUuid?: string;
-  macs: string[];
-  bmcAddress?: string;
-  bmcMac?: string;
+/** A node as the store holds it: the identity facts of its claim, plus its lifecycle. */
+export interface EnrolledNode extends NodeClaim {
   state: NodeState;
   /** Operational status in words, kept apart from the lifecycle state. */
   status?: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDnsmasqDriver } from '../../reconciler/drivers/dhcp/dnsmasq/dnsmasq-driver.js';
 import { loadDnsmasqTemplate } from '../../reconciler/drivers/dhcp/dnsmasq/template.js';
-import { buildTestSettings } from '../../reconciler/drivers/dhcp/dnsmasq/test-settings.js';
+import { buildTestSettings } from '../support/dnsmasq-settings.js';
 import { startDnsmasq, type RunningDnsmasq } from '../dhcp/start-dnsmasq.js';
 import { createNetnsPair, explainMissingNetns, type NetnsPair } from '../support/netns.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startPlinth, type RunningPlinth } from '../../reconciler/api/serve.js';
 import { createDnsmasqDriver } from '../../reconciler/drivers/dhcp/dnsmasq/dnsmasq-driver.js';
-import { buildTestSettings } from '../../reconciler/drivers/dhcp/dnsmasq/test-settings.js';
+import { buildTestSettings } from '../support/dnsmasq-settings.js';
 import { ensureDnsmasqConfig, loadDnsmasqTemplate, type DnsmasqSettings } from '../../reconciler/drivers/dhcp/index.js';
 import { runCommand } from '../../reconciler/lib/command.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';

@@ -48,26 +48,22 @@ export async function waitForRevision(baseUrl: string, revision: string, rounds 
   throw new Error(`revision ${revision} not finished; status: ${JSON.stringify(status)}`);
 }
 
-/**
- * Power-ons and resets: what starts a boot. A power cycle reaches ipmi_sim's hook as `set power 0` and, about a
- * second later, `set power 1`; a machine boots (and reports) only after the second, as a real one would.
- */
-function countBoots(calls: readonly string[]): number {
-  return calls.filter((call) => call === 'set power 1' || call.startsWith('set reset')).length;
+function countPowerCalls(calls: readonly string[]): number {
+  return calls.filter((call) => call.startsWith('set power') || call.startsWith('set reset')).length;
 }
 
 /**
- * Plays the machines' side of a boot: whenever a simulated BMC powers its machine on (or resets it), the machine
+ * Plays the machines' side of a boot: whenever a simulated BMC receives a power command, the machine
  * "boots into the deploy environment" and its agent posts a report again. Stops when `stop()` is called.
  */
 export function answerBoots(baseUrl: () => string, machines: readonly ReportingMachine[]): { stop(): Promise<void> } {
   let running = true;
   const seen = new Map<string, number>();
   const loop = (async () => {
-    for (const machine of machines) seen.set(machine.serial, countBoots((await readState(machine.statePath)).calls));
+    for (const machine of machines) seen.set(machine.serial, countPowerCalls((await readState(machine.statePath)).calls));
     while (running) {
       for (const machine of machines) {
-        const count = countBoots((await readState(machine.statePath)).calls);
+        const count = countPowerCalls((await readState(machine.statePath)).calls);
         // A controller being restarted refuses connections: the machine keeps trying, as the agent does.
         if (count > (seen.get(machine.serial) ?? 0) && (await postReport(baseUrl(), machine).catch(() => 0)) === 202) seen.set(machine.serial, count);
       }

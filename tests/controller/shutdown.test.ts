@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildTestSettings } from '../../reconciler/drivers/dhcp/dnsmasq/test-settings.js';
+import { buildTestSettings } from '../support/dnsmasq-settings.js';
 import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
 import { createGitFixture, type GitFixture } from '../support/git-repo.js';

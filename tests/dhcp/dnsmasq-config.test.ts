@@ -8,7 +8,7 @@ import { ensureDnsmasqConfig } from '../../reconciler/drivers/dhcp/dnsmasq/confi
 import { createDnsmasqDriver } from '../../reconciler/drivers/dhcp/dnsmasq/dnsmasq-driver.js';
 import { runCommand } from '../../reconciler/lib/command.js';
 import { loadDnsmasqTemplate } from '../../reconciler/drivers/dhcp/dnsmasq/template.js';
-import { buildTestSettings } from '../../reconciler/drivers/dhcp/dnsmasq/test-settings.js';
+import { buildTestSettings } from '../support/dnsmasq-settings.js';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ensureDnsmasqConfig } from '../../reconciler/drivers/dhcp/dnsmasq/config-file.js';
 import { createDnsmasqDriver } from '../../reconciler/drivers/dhcp/dnsmasq/dnsmasq-driver.js';
 import { loadDnsmasqTemplate } from '../../reconciler/drivers/dhcp/dnsmasq/template.js';
-import { buildTestSettings } from '../../reconciler/drivers/dhcp/dnsmasq/test-settings.js';
+import { buildTestSettings } from '../support/dnsmasq-settings.js';
 import type { DhcpDriver } from '../../reconciler/drivers/dhcp/types.js';
 import { runCommand } from '../../reconciler/lib/command.js';
 import { createNetnsPair, explainMissingNetns, type NetnsPair } from '../support/netns.js';

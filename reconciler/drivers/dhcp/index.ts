@@ -5,7 +5,7 @@ export type { DhcpDriver, EnsureOptions, EnsureResult, HostEntry } from './types
 export { DhcpError, type DhcpErrorCode } from './errors.js';
 export { loadDnsmasqTemplate } from './dnsmasq/template.js';
 export { ensureDnsmasqConfig, type EnsureConfigResult } from './dnsmasq/config-file.js';
-export type { DnsmasqSettings, DnsmasqPaths } from './dnsmasq/settings.js';
+export { dnsmasqPathsIn, type DnsmasqSettings, type DnsmasqPaths } from './dnsmasq/settings.js';
 
 /** DHCP driver implementations by name, as a cluster's configuration selects them. */
 export const dhcpDrivers = {

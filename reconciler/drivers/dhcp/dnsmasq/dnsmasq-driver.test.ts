@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DhcpDriver } from '../types.js';
 import { createDnsmasqDriver } from './dnsmasq-driver.js';
 import { loadDnsmasqTemplate } from './template.js';
-import { buildTestSettings } from './test-settings.js';
+import { buildTestSettings } from '../../../../tests/support/dnsmasq-settings.js';
 
 const node = { mac: '52:54:00:AA:00:01', ip: '10.250.0.50', hostname: 'node1' };
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { DhcpError } from '../errors.js';
 import { createDnsmasqDriver } from './dnsmasq-driver.js';
 import { loadDnsmasqTemplate } from './template.js';
-import { buildTestSettings } from './test-settings.js';
+import { buildTestSettings } from '../../../../tests/support/dnsmasq-settings.js';
 
 const goldenPath = new URL('./testdata/dnsmasq.conf.golden', import.meta.url);
 

@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { DhcpError } from '../errors.js';
 import { formatNetmask, isHostAddress, parseCidr, parseIpv4Address, type IpAddress, type IpNetwork } from '../../../lib/ip-address.js';
 
@@ -12,6 +12,18 @@ export interface DnsmasqPaths {
   tftpRoot: string;
   pidFile: string;
   logFile: string;
+}
+
+/** The usual layout of dnsmasq's state under one directory (`hosts.d/`, `staging/`, `tftp/`, leases, pid, log). */
+export function dnsmasqPathsIn(dir: string): DnsmasqPaths {
+  return {
+    hostsDir: join(dir, 'hosts.d'),
+    stagingDir: join(dir, 'staging'),
+    leaseFile: join(dir, 'dnsmasq.leases'),
+    tftpRoot: join(dir, 'tftp'),
+    pidFile: join(dir, 'dnsmasq.pid'),
+    logFile: join(dir, 'dnsmasq.log'),
+  };
 }
 
 /** The provisioning network as dnsmasq serves it. */

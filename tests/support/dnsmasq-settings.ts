@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import type { DnsmasqSettings } from './settings.js';
+import { dnsmasqPathsIn, type DnsmasqSettings } from '../../reconciler/drivers/dhcp/index.js';
 
 /** Settings for a provisioning network rooted in `dir`, shared by the driver's tests. */
 export function buildTestSettings(dir: string, overrides: Partial<DnsmasqSettings> = {}): DnsmasqSettings {
@@ -10,14 +9,7 @@ export function buildTestSettings(dir: string, overrides: Partial<DnsmasqSetting
     discoveryRange: { start: '10.250.0.100', end: '10.250.0.199' },
     leaseTime: '1h',
     controllerUrl: 'http://10.250.0.1:8080',
-    paths: {
-      hostsDir: join(dir, 'hosts.d'),
-      stagingDir: join(dir, 'staging'),
-      leaseFile: join(dir, 'dnsmasq.leases'),
-      tftpRoot: join(dir, 'tftp'),
-      pidFile: join(dir, 'dnsmasq.pid'),
-      logFile: join(dir, 'dnsmasq.log'),
-    },
+    paths: dnsmasqPathsIn(dir),
     ...overrides,
   };
 }
