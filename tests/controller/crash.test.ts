@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isIdempotentStep } from '../../reconciler/apply/step-effects.js';
-import { buildTestSettings } from '../../reconciler/drivers/dhcp/dnsmasq/test-settings.js';
+import { buildTestSettings } from '../support/dnsmasq-settings.js';
 import type { PlanStep } from '../../reconciler/plan/types.js';
 import type { RevisionSummary } from '../../reconciler/report/summary.js';
 import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
@@ -138,8 +138,10 @@ describe('a controller killed with SIGKILL at random points during an apply, and
         const powerSteps = journal.filter((entry) => entry.nodeId === machine.serial && entry.detail['op'] === 'power' && entry.startedAt !== undefined);
         const succeeded = powerSteps.filter((entry) => entry.state === 'succeeded').length;
         const interrupted = powerSteps.filter((entry) => entry.state === 'interrupted').length;
+        // No power action reached the BMC more often than the journal admits. (Fewer is possible: ipmi_sim performs
+        // a cycle's power-on a second after its power-off and drops it when a power-on arrives in between.)
         const powerOns = (await readState(machine.statePath)).calls.filter((call) => call === 'set power 1').length;
-        expect({ machine: machine.serial, powerOns, succeeded, interrupted, actions: powerSteps.map((entry) => `${String(entry.detail['action'])}:${entry.state}`), calls: (await readState(machine.statePath)).calls, ranOnceOrInterrupted: powerOns >= succeeded && powerOns <= succeeded + interrupted }).toMatchObject({ machine: machine.serial, ranOnceOrInterrupted: true });
+        expect({ machine: machine.serial, powerOns, succeeded, interrupted, actions: powerSteps.map((entry) => `${String(entry.detail['action'])}:${entry.state}`), calls: (await readState(machine.statePath)).calls, ranOnceOrInterrupted: powerOns <= succeeded + interrupted }).toMatchObject({ machine: machine.serial, ranOnceOrInterrupted: true });
         const node = nodes.find((candidate) => candidate.id === machine.serial);
         const steps = journal.filter((entry) => entry.nodeId === machine.serial);
         const complete = new Set(steps.filter((entry) => entry.state === 'succeeded').map((entry) => entry.action)).size === 10;
