@@ -1,11 +1,15 @@
 /**
  * Report API benchmark: 1,000 concurrent POSTs of realistic hardware reports (real dmidecode/lspci dumps,
  * a distinct serial and MACs each) against plinth's server (schema validation, normalisation, durable
- * group-committed SQLite writes with synchronous=FULL) and against a bare node:http server that only reads
+ * group-committed SQLite writes, the WAL fsynced before each 202) and against a bare node:http server that only reads
  * and discards the same bodies. Both servers run as child processes; the client runs here, in its own
  * process, and its CPU per report is printed too, since on a small machine it competes for the same cores.
  *
- * Run: npx tsx bench/report-api.ts [--rounds N] [--count N] [--concurrency N] [--workers N]
+ * Bodies are sent gzip-compressed (`Content-Encoding: gzip`, gzip's default level), as the discovery agent
+ * sends them when curl is there, to BOTH servers; `--encoding identity` sends plain JSON to both instead.
+ *
+ * Run: npx tsx bench/report-api.ts [--rounds N] [--count N] [--concurrency N] [--workers N] [--encoding gzip|identity]
+ *        [--profile DIR]   (V8 CPU profiles of the plinth server's threads, written to DIR when it stops)
  *      npx tsx bench/report-api.ts --stages   (CPU per report of each analysis stage, on one thread)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,10 +18,12 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../reconciler/api/app.js';
 import { analyseReport, createReportAnalysisPool } from '../reconciler/api/report-analysis.js';
+import type { ReportBodyCoding } from '../reconciler/api/report-analysis-body.js';
 import { DMI_INVENTORY_SELECTION } from '../reconciler/discovery/dmi-inventory.js';
 import { parseDmidecode } from '../reconciler/discovery/parse/dmidecode.js';
 import { startServer } from '../reconciler/api/server.js';
@@ -27,6 +33,7 @@ import { SqliteStore } from '../reconciler/store/sqlite/sqlite-store.js';
 import { buildHardwareReport, listHardwareFixtures, macsFor } from '../tests/support/hardware-report.js';
 
 type Side = 'plinth' | 'bare';
+type Encoding = 'gzip' | 'identity';
 
 /** Worker threads parsing, validating and compressing reports in the plinth server: one per core. */
 const DEFAULT_WORKERS = availableParallelism();
@@ -49,8 +56,10 @@ async function serve(side: Side, databasePath: string, workers: number): Promise
   server.listen(0, '127.0.0.1', () => process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
 }
 
-function startSide(side: Side, databasePath: string, workers: number): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', side, '--db', databasePath, '--workers', String(workers)];
+function startSide(side: Side, databasePath: string, workers: number, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
+  // V8's CPU profile of every thread of the plinth server (main and workers), written when it exits.
+  const profile = profileDir && side === 'plinth' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const args = [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', side, '--db', databasePath, '--workers', String(workers)];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -65,10 +74,11 @@ function startSide(side: Side, databasePath: string, workers: number): Promise<{
   });
 }
 
-function postOnce(url: string, agent: Agent, body: Buffer): Promise<{ status: number; ms: number }> {
+function postOnce(url: string, agent: Agent, body: Buffer, encoding: Encoding): Promise<{ status: number; ms: number }> {
   const started = performance.now();
+  const headers = { 'content-type': 'application/json', 'content-length': body.byteLength, ...(encoding === 'gzip' ? { 'content-encoding': 'gzip' } : {}) };
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/reports`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.byteLength } }, (res) => {
+    const req = request(`${url}/v1/reports`, { method: 'POST', agent, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
     });
@@ -102,12 +112,12 @@ function processCpuMs(pid: number | undefined): { total: number; eventLoop: numb
 }
 
 /** Sends every body at once (up to `concurrency` sockets) and measures throughput and latency. */
-async function runRound(server: { url: string; child: ChildProcess }, bodies: readonly Buffer[], concurrency: number): Promise<RoundResult> {
+async function runRound(server: { url: string; child: ChildProcess }, bodies: readonly Buffer[], concurrency: number, encoding: Encoding): Promise<RoundResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const cpuBefore = processCpuMs(server.child.pid);
   const clientBefore = process.cpuUsage();
   const started = performance.now();
-  const results = await Promise.all(bodies.map((body) => postOnce(server.url, agent, body)));
+  const results = await Promise.all(bodies.map((body) => postOnce(server.url, agent, body, encoding)));
   const seconds = (performance.now() - started) / 1000;
   const client = process.cpuUsage(clientBefore);
   const cpuAfter = processCpuMs(server.child.pid);
@@ -125,12 +135,14 @@ async function runRound(server: { url: string; child: ChildProcess }, bodies: re
   };
 }
 
-function buildBodies(count: number, offset: number): Buffer[] {
+function buildBodies(count: number, offset: number, encoding: Encoding = 'identity'): Buffer[] {
   const fixtures = listHardwareFixtures();
   return Array.from({ length: count }, (_, index) => {
     const n = offset + index;
     const report = buildHardwareReport({ fixture: fixtures[n % fixtures.length] ?? '', serial: `BENCH${String(n).padStart(6, '0')}`, macs: macsFor(n + 1), bmcMac: macsFor(n + 1, 3)[2] });
-    return Buffer.from(JSON.stringify(report));
+    const json = Buffer.from(JSON.stringify(report));
+    // What the agent's `gzip` makes: the default level, 6.
+    return encoding === 'gzip' ? gzipSync(json) : json;
   });
 }
 
@@ -144,22 +156,36 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-async function measure(rounds: number, count: number, concurrency: number, workers: number): Promise<void> {
+interface MeasureOptions {
+  rounds: number;
+  count: number;
+  concurrency: number;
+  workers: number;
+  encoding: Encoding;
+  profileDir?: string;
+}
+
+async function measure({ rounds, count, concurrency, workers, encoding, profileDir }: MeasureOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plinth-bench-'));
   const children: ChildProcess[] = [];
   try {
-    const warmup = buildBodies(200, 0);
-    const roundBodies = Array.from({ length: rounds }, (_, round) => buildBodies(count, 1000 + round * count));
+    // One whole round first: the controller is a long-running process, and V8 is still compiling its hot
+    // paths (on helper threads, which count as server CPU) for the first thousand reports or so.
+    const warmup = buildBodies(count, 0, encoding);
+    const roundBodies = Array.from({ length: rounds }, (_, round) => buildBodies(count, (round + 1) * count, encoding));
     const sizes = roundBodies.flat().map((body) => body.byteLength);
-    console.log(`${count} concurrent POSTs per round, ${rounds} rounds, ${workers} analysis workers, body ${Math.min(...sizes)}–${Math.max(...sizes)} bytes (mean ${(sizes.reduce((a, b) => a + b, 0) / sizes.length).toFixed(0)})`);
+    const mean = (values: number[]) => (values.reduce((a, b) => a + b, 0) / values.length).toFixed(0);
+    const jsonSizes = encoding === 'gzip' ? ` (JSON mean ${mean(roundBodies.flat().map((body) => gunzipSync(body).byteLength))})` : '';
+    console.log(`${count} concurrent POSTs per round, ${rounds} rounds, ${workers} analysis workers, bodies sent to BOTH servers with content-encoding ${encoding}`);
+    console.log(`body on the wire ${Math.min(...sizes)}–${Math.max(...sizes)} bytes (mean ${mean(sizes)})${jsonSizes}`);
     const results: { bare: RoundResult; plinth: RoundResult }[] = [];
-    const sides = { plinth: await startSide('plinth', join(dir, 'plinth.db'), workers), bare: await startSide('bare', join(dir, 'unused.db'), 0) };
+    const sides = { plinth: await startSide('plinth', join(dir, 'plinth.db'), workers, profileDir), bare: await startSide('bare', join(dir, 'unused.db'), 0) };
     children.push(sides.plinth.child, sides.bare.child);
-    await runRound(sides.bare, warmup, concurrency);
-    await runRound(sides.plinth, warmup, concurrency);
+    await runRound(sides.bare, warmup, concurrency, encoding);
+    await runRound(sides.plinth, warmup, concurrency, encoding);
     for (const [round, bodies] of roundBodies.entries()) {
-      const bare = await runRound(sides.bare, bodies, concurrency);
-      const plinth = await runRound(sides.plinth, bodies, concurrency);
+      const bare = await runRound(sides.bare, bodies, concurrency, encoding);
+      const plinth = await runRound(sides.plinth, bodies, concurrency, encoding);
       results.push({ bare, plinth });
       console.log(`round ${round + 1}\n  bare node:http  ${format(bare)}\n  plinth          ${format(plinth)}\n  ratio (plinth/bare reports/s) ${(plinth.perSecond / bare.perSecond).toFixed(2)}`);
     }
@@ -186,12 +212,16 @@ async function measure(rounds: number, count: number, concurrency: number, worke
  */
 function measureStages(): void {
   const bodies = buildBodies(listHardwareFixtures().length, 0);
+  const gzipped = bodies.map((body) => gzipSync(body));
+  const gzip: ReportBodyCoding = { kind: 'gzip', inflatedLimitBytes: 2 * 1024 * 1024 };
   const reports = bodies.map((body) => JSON.parse(body.toString()) as { sections: { dmidecode?: string } });
   const accepted = bodies.map((body) => analyseReport(body)).map((analysis) => (analysis.kind === 'accepted' ? analysis.inventory : undefined));
   const stages: [string, (index: number) => unknown][] = [
     ['whole analysis, as a worker runs it', (index) => analyseReport(bodies[index] ?? Buffer.alloc(0), { encodeForStorage: true })],
     ['  without encoding (JSON, schema, normalise)', (index) => analyseReport(bodies[index] ?? Buffer.alloc(0))],
     ['    of which UTF-8 decoding + JSON.parse', (index) => JSON.parse(bodies[index]?.toString() ?? '')],
+    ['whole analysis of a gzip body, as a worker runs it', (index) => analyseReport(gzipped[index] ?? Buffer.alloc(0), { encodeForStorage: true }, gzip)],
+    ['  of which inflating the body', (index) => gunzipSync(gzipped[index] ?? Buffer.alloc(0))],
     ['  encode: gzip -1, SHA-256, inventory JSON', (index) => encodeReport(bodies[index] ?? Buffer.alloc(0), accepted[index])],
     ['dmidecode, inventory selection', (index) => parseDmidecode(reports[index]?.sections.dmidecode ?? '', DMI_INVENTORY_SELECTION)],
     ['dmidecode, every structure and field', (index) => parseDmidecode(reports[index]?.sections.dmidecode ?? '')],
@@ -206,7 +236,7 @@ function measureStages(): void {
     }
   }
   console.log(`CPU per report over ${bodies.length} reports (one per real dump), median of 7 rounds:`);
-  for (const [name, values] of samples) console.log(`  ${name.padEnd(44)} ${median(values).toFixed(3)} ms`);
+  for (const [name, values] of samples) console.log(`  ${name.padEnd(52)} ${median(values).toFixed(3)} ms`);
 }
 
 const { values } = parseArgs({
@@ -217,10 +247,16 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '1000' },
     workers: { type: 'string', default: String(DEFAULT_WORKERS) },
+    encoding: { type: 'string', default: 'gzip' },
+    profile: { type: 'string' },
     stages: { type: 'boolean', default: false },
   },
 });
 const workers = Number(values.workers);
 if (values.serve === 'plinth' || values.serve === 'bare') await serve(values.serve, values.db ?? ':memory:', workers);
 else if (values.stages) measureStages();
-else await measure(Number(values.rounds), Number(values.count), Number(values.concurrency), workers);
+else if (values.encoding !== 'gzip' && values.encoding !== 'identity') throw new Error('--encoding must be gzip or identity');
+else {
+  const { rounds, count, concurrency, encoding, profile } = values;
+  await measure({ rounds: Number(rounds), count: Number(count), concurrency: Number(concurrency), workers, encoding, ...(profile ? { profileDir: profile } : {}) });
+}

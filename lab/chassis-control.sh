@@ -2,7 +2,11 @@
 # chassis_control hook of a lab BMC (see ipmi_lan(5)): ipmi_sim runs "chassis-control.sh NODEDIR get|set ...".
 # Power is the node's VM: on starts NODEDIR/vm (QEMU) with the boot device the BMC holds, off stops it, and
 # the power state read back is whether that VM still runs (a VM that powers itself off reads off).
-# The boot device lives in NODEDIR/boot; every call is appended to NODEDIR/calls.log.
+# The boot device lives in NODEDIR/boot; every call is appended to NODEDIR/calls.log. The vm script boots the
+# network first for pxe and the disk first for anything else (disk, or none on a new machine, whose empty disk
+# falls through to the network). A device stays set until the next "set boot": ipmi_sim drops the persistent
+# bit before calling this hook, so a one-time pxe reads as a persistent one. plinth sets pxe before the deploy
+# boot and disk before the boot into the installed OS, so its boots go the same way here as on a real BMC.
 dir="$1"
 shift
 printf '%s\n' "$*" >>"$dir/calls.log"

@@ -17,8 +17,15 @@ export interface LabNode {
   firmware: Firmware;
   memoryMiB: number;
   diskGiB: number;
+  /** The disk's size in MiB instead of `diskGiB`: a disk smaller than the golden image (the lab's too-small-disk fault). */
+  diskMiB?: number;
   /** Loopback address of the node's BMC inside the lab namespace (any 127.x.y.z works without setup); port 623. */
   bmcAddress: string;
+  /**
+   * A fault the node stages: its Node manifest names a BMC password the BMC rejects, or its disk is smaller
+   * than the golden image. Either way plinth must fail that node, with the reason, and finish the others.
+   */
+  fault?: 'wrong-bmc-password' | 'small-disk';
 }
 
 export interface LabConfig {
@@ -47,6 +54,18 @@ export const LAB_NODES: readonly LabNode[] = [
   { name: 'lab-cmp-2', mac: '52:54:00:25:00:13', serial: 'PLINTH-LAB-0003', firmware: 'bios', memoryMiB: 512, diskGiB: 8, bmcAddress: '127.25.0.13' },
   { name: 'lab-osd-1', mac: '52:54:00:25:00:14', serial: 'PLINTH-LAB-0004', firmware: 'bios', memoryMiB: 512, diskGiB: 8, bmcAddress: '127.25.0.14' },
 ];
+
+/**
+ * Two more computes for the fault scenarios (`npm run lab -- --faults`, and the end-to-end test). They are
+ * computes so that they install in the last wave: a failed node stops only the waves after its own.
+ */
+export const LAB_FAULT_NODES: readonly LabNode[] = [
+  { name: 'lab-cmp-3', mac: '52:54:00:25:00:15', serial: 'PLINTH-LAB-0005', firmware: 'bios', memoryMiB: 512, diskGiB: 8, bmcAddress: '127.25.0.15', fault: 'wrong-bmc-password' },
+  { name: 'lab-cmp-4', mac: '52:54:00:25:00:16', serial: 'PLINTH-LAB-0006', firmware: 'bios', memoryMiB: 512, diskGiB: 8, diskMiB: 32, bmcAddress: '127.25.0.16', fault: 'small-disk' },
+];
+
+/** The environment variable the Node manifest of the wrong-BMC-password node names; the lab sets it to a password no BMC has. */
+export const LAB_WRONG_BMC_PASSWORD_ENV = 'PLINTH_LAB_FAULT_BMC_PASSWORD';
 
 /** The default lab (`npm run lab`), its files under `<repo>/.lab/run`. */
 export function buildLabConfig(repoDir: string, overrides: Partial<LabConfig> = {}): LabConfig {

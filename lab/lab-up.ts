@@ -10,6 +10,7 @@ import { pollUntil, startDetached } from './processes.js';
 import { startLabDnsmasq } from './provisioning-dhcp.js';
 import { createProvisioningNetwork, inNamespace, namespaceExists } from './provisioning-network.js';
 import type { ProvisioningServerSettings } from './provisioning-server.js';
+import type { GoldenImage } from './live-system.js';
 import { startPlinthServe } from './plinth-serve.js';
 import { startSimulatedBmc } from './simulated-bmc.js';
 import { prepareNodeFiles } from './virtual-node.js';
@@ -26,6 +27,11 @@ export interface LabUpOptions {
   bmcPassword: string;
   /** `serve`: the controller itself (`plinth serve` on the lab's cluster repository); `reports`: only the report API and boot routes. */
   controller: 'serve' | 'reports';
+  /**
+   * With `serve`: the golden image the controller pushes over SSH (its Image manifest goes into the lab's
+   * repository). Without it nodes are enrolled up to the deploy environment only.
+   */
+  goldenImage?: GoldenImage;
 }
 
 export interface RunningLab {
@@ -106,10 +112,12 @@ export async function bringLabUp(config: LabConfig, options: LabUpOptions): Prom
     await startSimulatedBmc(settings, join(config.dir, 'bmcs', node.name), config.namespace, (pid) => recorder.addProcess({ role: `bmc:${node.name}`, pid, program: 'ipmi_sim' }));
     nodeDirs[node.name] = dir;
   }
+  const sshKeyPath = join(config.dir, 'controller-key');
+  const serveOptions = { bmcPassword: options.bmcPassword, ...(options.goldenImage ? { image: options.goldenImage, sshKeyPath } : {}) };
   const databasePath = options.controller === 'serve'
-    ? await startPlinthServe(config, assetsDir, options.bmcPassword, (pid) => recorder.addProcess({ role: 'plinth-serve', pid, program: 'main.ts' }))
+    ? await startPlinthServe(config, assetsDir, serveOptions, (pid) => recorder.addProcess({ role: 'plinth-serve', pid, program: 'main.ts' }))
     : await startProvisioningServer(config, assetsDir, (pid) => recorder.addProcess({ role: 'api', pid, program: 'provisioning-server.ts' }));
-  return { config, controllerUrl: controllerUrl(config), databasePath, nodeDirs, sshKeyPath: join(config.dir, 'controller-key'), nodeStatesPath: join(config.dir, 'node-states.json') };
+  return { config, controllerUrl: controllerUrl(config), databasePath, nodeDirs, sshKeyPath, nodeStatesPath: join(config.dir, 'node-states.json') };
 }
 
 /** A BMC password for the lab when the operator did not set one (ipmi_sim keeps at most 16 bytes). */

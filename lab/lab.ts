@@ -7,14 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildLabConfig, type LabConfig } from './lab-config.js';
+import { buildLabConfig, controllerUrl, LAB_FAULT_NODES, LAB_NODES, type LabConfig } from './lab-config.js';
 import { bringLabDown } from './lab-down.js';
 import { bringLabUp, generateBmcPassword } from './lab-up.js';
-import { createIpmitoolDriver } from '../reconciler/drivers/bmc/ipmitool/index.js';
-import { ensureLiveSystem } from './live-system.js';
-import { LAB_CIPHER_SUITE } from './simulated-bmc.js';
-import { hasPlinthServe } from './plinth-serve.js';
-import { createNamespaceRunner } from './provisioning-network.js';
+import { ensureGoldenImage, ensureLiveSystem } from './live-system.js';
+import { hasPlinthServe, LAB_IMAGE_NAME } from './plinth-serve.js';
+import { powerOnNodes } from './power-on-nodes.js';
 import { findMissingPrerequisites } from './prerequisites.js';
 
 const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -39,25 +37,12 @@ function describeLab(config: LabConfig, url: string, controller: 'serve' | 'repo
     `the BMCs listen inside the namespace: IPMI_PASSWORD=$PLINTH_LAB_BMC_PASSWORD ip netns exec ${config.namespace} ipmitool -I lanplus -C 3 -H ${config.nodes[0]?.bmcAddress ?? '127.25.0.11'} -U ${config.bmcUser} -E power status`,
     ...(controller === 'serve'
       ? [`status: npx tsx reconciler/cli/main.ts status --data ${join(config.dir, 'plinth-data')}`,
-        `cluster repository: ${join(config.dir, 'cluster')} (from lab/cluster); once the nodes are discovered, commit to it (git commit --allow-empty) for plinth to enrol them`]
+        `cluster repository: ${join(config.dir, 'cluster')} (from lab/cluster, plus images/golden.yaml); each node is installed once it has reported`,
+        `the commit's note: git -C ${join(config.dir, 'cluster')} notes --ref=plinth show HEAD`]
       : ['no controller: power nodes on by hand; reports are stored, nothing is enrolled']),
     'remove everything: npm run lab -- down',
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * Sets every node to PXE and powers it on through plinth's BMC driver, as an operator racking new machines
- * would: the controller acts on nodes once they have reported, and they report once they boot.
- */
-async function powerOnNodes(config: LabConfig, password: string): Promise<void> {
-  const bmc = createIpmitoolDriver({ runCommand: createNamespaceRunner(config.namespace), cipherSuite: LAB_CIPHER_SUITE });
-  for (const node of config.nodes) {
-    const target = { address: `ipmi://${node.bmcAddress}:${config.bmcPort}`, credentials: { username: config.bmcUser, password } };
-    await bmc.ensureBootDevice(target, 'pxe', { persistent: false, efi: false });
-    await bmc.ensurePower(target, 'on');
-    process.stdout.write(`${node.name}: powered on (PXE)\n`);
-  }
 }
 
 async function up(): Promise<number> {
@@ -66,16 +51,22 @@ async function up(): Promise<number> {
     process.stderr.write(`the lab cannot start:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
     return 1;
   }
-  const config = buildLabConfig(REPO_DIR);
+  // `--faults` adds a compute whose manifest has a wrong BMC password and one whose disk is too small.
+  const config = buildLabConfig(REPO_DIR, { nodes: [...LAB_NODES, ...(process.argv.includes('--faults') ? LAB_FAULT_NODES : [])] });
   const liveDir = await ensureLiveSystem();
+  // `--reports-only` runs the report API and boot routes without the controller (which then powers nothing on).
+  const controller = !process.argv.includes('--reports-only') && (await hasPlinthServe()) ? 'serve' : 'reports';
+  // The golden image reports to the controller's URL once installed; it is built (or found in the cache) now.
+  const goldenImage = controller === 'serve' ? await ensureGoldenImage({ controllerUrl: controllerUrl(config), imageName: LAB_IMAGE_NAME }) : undefined;
   try {
-    // `--reports-only` runs the report API and boot routes without the controller (which then powers nothing on).
-    const controller = !process.argv.includes('--reports-only') && (await hasPlinthServe()) ? 'serve' : 'reports';
     const password = await readBmcPassword();
-    const lab = await bringLabUp(config, { statePath: STATE_PATH, liveDir, bmcPassword: password, controller });
+    const lab = await bringLabUp(config, { statePath: STATE_PATH, liveDir, bmcPassword: password, controller, ...(goldenImage ? { goldenImage } : {}) });
     process.stdout.write(`controller: ${controller === 'serve' ? 'plinth serve (log .lab/run/plinth-serve.log)' : 'report API and boot routes only (log .lab/run/server.log)'}\n`);
     process.stdout.write(describeLab(config, lab.controllerUrl, controller));
-    if (controller === 'serve' && !process.argv.includes('--no-power-on')) await powerOnNodes(config, password);
+    if (controller === 'serve' && !process.argv.includes('--no-power-on')) {
+      await powerOnNodes(config, password);
+      process.stdout.write(`powered on (PXE): ${config.nodes.map((node) => node.name).join(', ')}\n`);
+    }
     return 0;
   } catch (error) {
     process.stderr.write(`lab up failed: ${(error as Error).message}\nremoving what was created\n`);
@@ -96,7 +87,7 @@ async function down(): Promise<number> {
 
 const command = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'up';
 if (command !== 'up' && command !== 'down') {
-  process.stderr.write('usage: npm run lab [-- up [--reports-only] [--no-power-on] | down]\n');
+  process.stderr.write('usage: npm run lab [-- up [--faults] [--reports-only] [--no-power-on] | down]\n');
   process.exitCode = 2;
 } else {
   process.exitCode = await (command === 'up' ? up() : down());

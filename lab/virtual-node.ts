@@ -14,19 +14,28 @@ export interface NodeFiles {
   console: string;
 }
 
+/** Which device the firmware tries first; the other one follows, as on a server whose boot order lists both. */
+export type FirstBootDevice = 'network' | 'disk';
+
 /**
  * QEMU's arguments for a node: TCG (the machines here have no usable KVM), 1 vCPU, a virtio disk and NIC,
  * and the SMBIOS serial plinth identifies it by. `-no-reboot` makes a reboot or a kernel panic end the VM, so
  * the BMC reads off instead of a machine looping forever.
+ * The boot order is given by `bootindex` rather than `-boot order=`: QEMU passes it to the firmware through
+ * fw_cfg's "bootorder", which SeaBIOS follows and OVMF applies over the boot options it keeps in its variables
+ * file (`-boot order=` reaches only SeaBIOS, so a UEFI node with an installed disk would never PXE-boot again).
  */
-export function buildQemuArgs(node: LabNode, index: number, files: NodeFiles): string[] {
+export function buildQemuArgs(node: LabNode, index: number, files: NodeFiles, first: FirstBootDevice = 'disk'): string[] {
+  const [diskIndex, networkIndex] = first === 'network' ? [2, 1] : [1, 2];
   const args = [
-    '-name', node.name, '-machine', 'pc,accel=tcg', '-smp', '1', '-m', String(node.memoryMiB),
+    // `max`: TCG then emulates AES-NI and PCLMUL, which the deploy system's sshd uses for the image stream.
+    '-name', node.name, '-machine', 'pc,accel=tcg', '-cpu', 'max', '-smp', '1', '-m', String(node.memoryMiB),
     '-display', 'none', '-monitor', 'none', '-serial', `file:${files.console}`, '-no-reboot',
     '-smbios', `type=1,manufacturer=plinth-lab,product=lab-vm,serial=${node.serial}`,
-    '-drive', `file=${files.disk},if=virtio,format=qcow2`,
+    '-drive', `file=${files.disk},if=none,id=disk0,format=qcow2`,
+    '-device', `virtio-blk-pci,drive=disk0,bootindex=${String(diskIndex)}`,
     '-netdev', `tap,id=net0,ifname=${tapName(index)},script=no,downscript=no`,
-    '-device', `virtio-net-pci,netdev=net0,mac=${node.mac}`,
+    '-device', `virtio-net-pci,netdev=net0,mac=${node.mac},bootindex=${String(networkIndex)}`,
   ];
   if (node.firmware === 'uefi') {
     args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`);
@@ -36,30 +45,59 @@ export function buildQemuArgs(node: LabNode, index: number, files: NodeFiles): s
 }
 
 /**
- * The `vm` script the BMC hook runs on power on, with the boot device as $1: pxe boots the network first
- * (`-boot n`), anything else the disk (`-boot c`). It execs, so the hook's PID file names QEMU itself.
+ * The `vm` script the BMC hook runs on power on, with the boot device as $1: pxe boots the network first,
+ * anything else (disk, or none on a new machine) the disk first, falling back to the network when the disk
+ * holds nothing bootable. It execs, so the hook's PID file names QEMU itself.
  */
-export function renderVmScript(namespace: string, qemuArgs: readonly string[]): string {
-  const words = ['ip', 'netns', 'exec', namespace, 'qemu-system-x86_64', ...qemuArgs].map(quoteShellWord).join(' ');
+export function renderVmScript(namespace: string, qemuArgs: Record<FirstBootDevice, readonly string[]>): string {
+  const command = (args: readonly string[]) => ['ip', 'netns', 'exec', namespace, 'qemu-system-x86_64', ...args].map(quoteShellWord).join(' ');
   return [
     '#!/bin/sh',
     '# Starts this lab node\'s VM; $1 is the boot device its BMC holds.',
-    'case ${1:-default} in pxe) order=n ;; *) order=c ;; esac',
-    `exec ${words} -boot "order=$order"`,
+    'case ${1:-default} in',
+    `pxe) exec ${command(qemuArgs.network)} ;;`,
+    `*) exec ${command(qemuArgs.disk)} ;;`,
+    'esac',
     '',
   ].join('\n');
+}
+
+/** The `qemu-img create` size of a node's disk: `diskMiB` when set, else `diskGiB`. */
+export function diskSize(node: LabNode): string {
+  return node.diskMiB === undefined ? `${String(node.diskGiB)}G` : `${String(node.diskMiB)}M`;
+}
+
+/** Size in bytes of an image as QEMU sees it (the virtual size of a qcow2, the length of a raw file). */
+async function readVirtualSize(file: string, format: 'raw' | 'qcow2'): Promise<number> {
+  const info = await runCommand('qemu-img', ['info', '--output=json', '-f', format, file], { timeoutMs: 30_000 });
+  if (info.exitCode !== 0) throw new Error(`qemu-img info ${file} failed: ${info.stderr.trim()}`);
+  return (JSON.parse(info.stdout) as { 'virtual-size': number })['virtual-size'];
+}
+
+/**
+ * Writes a raw disk image onto a node's disk from the host, as an installer writing the whole disk would (the
+ * disk keeps its size). Refuses, changing nothing, when the image is larger than the disk.
+ */
+export async function writeDiskImage(disk: string, rawImage: string): Promise<void> {
+  const [imageBytes, diskBytes] = [await readVirtualSize(rawImage, 'raw'), await readVirtualSize(disk, 'qcow2')];
+  if (imageBytes > diskBytes) {
+    throw new Error(`the image ${rawImage} (${String(imageBytes)} bytes) does not fit on the disk ${disk} (${String(diskBytes)} bytes)`);
+  }
+  const written = await runCommand('qemu-img', ['convert', '-n', '-f', 'raw', '-O', 'qcow2', rawImage, disk], { timeoutMs: 120_000 });
+  if (written.exitCode !== 0) throw new Error(`writing ${rawImage} onto ${disk} failed: ${written.stderr.trim()}`);
 }
 
 /** Creates the node's folder: a fresh disk, firmware variables (UEFI), the hook's state, and the `vm` script. */
 export async function prepareNodeFiles(dir: string, namespace: string, node: LabNode, index: number): Promise<NodeFiles> {
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const files: NodeFiles = { dir, disk: join(dir, 'disk.qcow2'), console: join(dir, 'console.log') };
-  const created = await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', files.disk, `${node.diskGiB}G`], { timeoutMs: 30_000 });
+  const created = await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', files.disk, diskSize(node)], { timeoutMs: 30_000 });
   if (created.exitCode !== 0) throw new Error(`qemu-img create failed for ${node.name}: ${created.stderr.trim()}`);
   if (node.firmware === 'uefi') await copyFile(OVMF_VARS, join(dir, 'OVMF_VARS.fd'));
   await writeFile(join(dir, 'boot'), 'none\n');
   await writeFile(join(dir, 'calls.log'), '');
-  await writeFile(join(dir, 'vm'), renderVmScript(namespace, buildQemuArgs(node, index, files)));
+  const qemuArgs = { network: buildQemuArgs(node, index, files, 'network'), disk: buildQemuArgs(node, index, files, 'disk') };
+  await writeFile(join(dir, 'vm'), renderVmScript(namespace, qemuArgs));
   await chmod(join(dir, 'vm'), 0o755);
   return files;
 }

@@ -1,5 +1,6 @@
-# Sourced by build.sh: fills $work/root (the initramfs tree) from $work/pkg (the unpacked packages).
-# Uses from build.sh: work, here, repo, programs, modules, libdir, authorized_keys, fetch, candidates, log, fail.
+# Sourced by the image builds (live/build.sh, golden/build.sh): fills $work/root (the initramfs tree) from
+# $work/pkg (the unpacked packages). stage_files is the live system's own.
+# Uses from the build: work, here, repo, programs, modules, libdir, authorized_keys, fetch, candidates, log, fail.
 
 # A merged-/usr layout, as Debian has it: /bin, /sbin, /lib and /lib64 point into /usr.
 stage_layout() {
@@ -114,4 +115,11 @@ stage_files() {
   chmod 0600 "$root/etc/shadow"
   printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' >"$root/etc/nsswitch.conf"
   printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
+}
+
+# Packs the tree ROOT into the gzip'd cpio OUT reproducibly: every file gets the time EPOCH and root ownership,
+# entries are sorted, and gzip records no name or time.
+pack_initramfs() {
+  find "$1" -exec touch -h -d "@$3" {} +
+  (cd "$1" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -6 -n >"$2"
 }

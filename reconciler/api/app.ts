@@ -7,7 +7,7 @@ import { isHttpError } from './http-error.js';
 import type { ApiEnv } from './middleware/api-env.js';
 import { sourceAddress } from './middleware/source-address.js';
 import type { AnalyseReport } from './report-analysis.js';
-import { DEFAULT_REPORT_OPTIONS, reportRoutes, type ReportRouteOptions } from './routes/reports.js';
+import { DEFAULT_REPORT_OPTIONS, reportRoutes, type ReportRouteDeps, type ReportRouteOptions } from './routes/reports.js';
 
 export interface ApiDeps {
   store: Store;
@@ -16,6 +16,8 @@ export interface ApiDeps {
   /** Report analysis off the event loop (see `createReportAnalysisPool`); inline when absent. */
   analyseReport?: AnalyseReport;
   reports?: Partial<ReportRouteOptions>;
+  /** Told of every report stored for a node (see `ReportRouteDeps.onStored`). */
+  onReportStored?: ReportRouteDeps['onStored'];
 }
 
 /** The single place where a thrown error becomes a response; the body never carries a stack or a secret. */
@@ -48,7 +50,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     c.set('log', deps.log.child({ source: c.get('sourceAddress') }));
     await next();
   });
-  app.route('/', reportRoutes({ store: deps.store, clock, analyse: deps.analyseReport }, { ...DEFAULT_REPORT_OPTIONS, ...deps.reports }));
+  app.route('/', reportRoutes({ store: deps.store, clock, analyse: deps.analyseReport, onStored: deps.onReportStored }, { ...DEFAULT_REPORT_OPTIONS, ...deps.reports }));
   app.notFound((c) => c.json({ error: { code: 'API_NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => respondToError(error, c, deps.log));
   return app;

@@ -1,5 +1,5 @@
 /** Worker-thread entry: analyses report bodies off the event loop (see `createReportAnalysisPool`). */
 import { serveWorkerTasks } from '../lib/worker-pool.js';
-import { analyseReport } from './report-analysis.js';
+import { analyseReport, type AnalysisTask } from './report-analysis.js';
 
-serveWorkerTasks((raw: Uint8Array) => analyseReport(raw, { encodeForStorage: true }));
+serveWorkerTasks(({ raw, coding }: AnalysisTask) => analyseReport(raw, { encodeForStorage: true }, coding));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildHardwareReport, listHardwareFixtures, macsFor } from '../../tests/support/hardware-report.js';
 import { analyseReport } from './report-analysis.js';
 
@@ -29,5 +30,24 @@ describe('analyseReport with encodeForStorage', () => {
   it('leaves encoding to the store unless asked', () => {
     const analysis = analyseReport(reportBody());
     expect(analysis.kind === 'accepted' && analysis.encoded).toBe(undefined);
+  });
+});
+
+describe('analyseReport of a gzip body', () => {
+  const gzip = { kind: 'gzip', inflatedLimitBytes: 2 * 1024 * 1024 } as const;
+
+  it('keeps the received bytes as the stored form, with the digest and size of the inflated body', () => {
+    const body = reportBody();
+    const received = gzipSync(body);
+    const analysis = analyseReport(received, {}, gzip);
+    if (analysis.kind !== 'accepted') throw new Error(analysis.message);
+    expect(analysis.encoded?.rawGzip).toBe(received);
+    expect(analysis.encoded?.rawBytes).toBe(body.byteLength);
+    expect(analysis.encoded?.rawSha256).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+
+  it('refuses with 413 a body that inflates past the limit', () => {
+    const analysis = analyseReport(gzipSync(Buffer.alloc(4096, 32)), {}, { kind: 'gzip', inflatedLimitBytes: 1024 });
+    expect(analysis).toMatchObject({ kind: 'refused', status: 413, code: 'API_BODY_TOO_LARGE' });
   });
 });

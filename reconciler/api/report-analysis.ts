@@ -2,11 +2,12 @@ import { normaliseReport } from '../discovery/normalise.js';
 import { HardwareReportSchema, type HardwareReport } from '../discovery/report-schema.js';
 import type { Inventory } from '../inventory/types.js';
 import { WorkerPool } from '../lib/worker-pool.js';
-import { encodeReport } from '../store/sqlite/encode-report.js';
+import { encodeGzippedReport, encodeReport } from '../store/sqlite/encode-report.js';
 import type { EncodedReport } from '../store/types.js';
 import { HttpError, isHttpError, type RequestProblem } from './http-error.js';
 import { parseJsonBody } from './middleware/json-body.js';
 import { compileSchemaCheck } from './middleware/schema-validator.js';
+import { IDENTITY_CODING, inflateReportBody, type ReportBodyCoding } from './report-analysis-body.js';
 
 /**
  * The CPU-bound part of receiving a report, as one pure function of the body bytes: JSON syntax, schema,
@@ -35,15 +36,35 @@ export interface AnalyseOptions {
   /**
    * Also compress, hash and serialise what will be stored. A worker thread does it because it holds the
    * body already and its CPU is spread over the cores; inline, the store does it on libuv's pool instead.
+   * A gzip body is always described for storage (as received), whatever this says.
    */
   encodeForStorage?: boolean;
 }
 
+/**
+ * The stored form of an accepted body, when the analysis makes it: always for a gzip body, which is kept as
+ * the agent compressed it (unless its token had to be blanked out), else when asked for.
+ */
+function encodeAccepted(
+  body: { raw: Uint8Array; json: Uint8Array; redactedBody: string | undefined; inventory: Inventory },
+  coding: ReportBodyCoding,
+  options: AnalyseOptions,
+): EncodedReport | undefined {
+  if (body.redactedBody !== undefined) {
+    return options.encodeForStorage || coding.kind === 'gzip' ? encodeReport(Buffer.from(body.redactedBody), body.inventory) : undefined;
+  }
+  // Inflating the kept bytes gives back exactly the JSON that was checked, so they need no new compression.
+  if (coding.kind === 'gzip') return encodeGzippedReport(body.raw, body.json, body.inventory);
+  return options.encodeForStorage ? encodeReport(body.raw, body.inventory) : undefined;
+}
+
 /** @example analyseReport(Buffer.from(body)).kind // 'accepted' */
-export function analyseReport(raw: Uint8Array, options: AnalyseOptions = {}): ReportAnalysis {
+export function analyseReport(raw: Uint8Array, options: AnalyseOptions = {}, coding: ReportBodyCoding = IDENTITY_CODING): ReportAnalysis {
   let value: unknown;
+  let json: Uint8Array;
   try {
-    value = parseJsonBody(raw);
+    json = coding.kind === 'gzip' ? inflateReportBody(raw, coding.inflatedLimitBytes) : raw;
+    value = parseJsonBody(json);
   } catch (error) {
     if (isHttpError(error)) return refuse(error);
     throw error;
@@ -68,9 +89,8 @@ export function analyseReport(raw: Uint8Array, options: AnalyseOptions = {}): Re
   if (checked.value.agent.token !== undefined) {
     accepted.redactedBody = JSON.stringify({ ...checked.value, agent: { ...checked.value.agent, token: '[redacted]' } });
   }
-  if (options.encodeForStorage) {
-    accepted.encoded = encodeReport(accepted.redactedBody === undefined ? raw : Buffer.from(accepted.redactedBody), inventory);
-  }
+  const encoded = encodeAccepted({ raw, json, redactedBody: accepted.redactedBody, inventory }, coding, options);
+  if (encoded) accepted.encoded = encoded;
   return accepted;
 }
 
@@ -80,10 +100,17 @@ export function acceptedOrThrow(analysis: ReportAnalysis): Extract<ReportAnalysi
   throw new HttpError(analysis.status, analysis.code, analysis.message, { problems: analysis.problems });
 }
 
-export type AnalyseReport = (raw: Uint8Array) => Promise<ReportAnalysis>;
+/** Analyses a body as received, with the coding its Content-Encoding named. */
+export type AnalyseReport = (raw: Uint8Array, coding?: ReportBodyCoding) => Promise<ReportAnalysis>;
 
 /** Analysis on the event loop: for tests and small labs. */
-export const analyseReportInline: AnalyseReport = async (raw) => analyseReport(raw);
+export const analyseReportInline: AnalyseReport = async (raw, coding) => analyseReport(raw, {}, coding);
+
+/** A task for the analysis worker: the body, and how it is coded. */
+export interface AnalysisTask {
+  raw: Uint8Array;
+  coding: ReportBodyCoding;
+}
 
 /**
  * Analysis on `size` worker threads, so a burst of reports (a rack powering on) keeps the event loop free
@@ -92,6 +119,6 @@ export const analyseReportInline: AnalyseReport = async (raw) => analyseReport(r
 export function createReportAnalysisPool(size: number): { analyse: AnalyseReport; close: () => Promise<void> } {
   // Run from source (tsx), this module is a .ts file and so is the worker; compiled, both are .js.
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const pool = new WorkerPool<Uint8Array, ReportAnalysis>(new URL(`./report-analysis-worker.${extension}`, import.meta.url), size);
-  return { analyse: (raw) => pool.run(raw), close: () => pool.close() };
+  const pool = new WorkerPool<AnalysisTask, ReportAnalysis>(new URL(`./report-analysis-worker.${extension}`, import.meta.url), size);
+  return { analyse: (raw, coding = IDENTITY_CODING) => pool.run({ raw, coding }), close: () => pool.close() };
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { buildController, type ControllerSettings } from '../controller/build-controller.js';
 import { readStatus } from '../controller/read-status.js';
+import { asksForReplan } from '../controller/replan-on-report.js';
 import type { Logger } from '../lib/logger.js';
 import { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { IngestOutcome } from '../store/types.js';
 import { createApp } from './app.js';
 import { healthRoutes } from './routes/health.js';
 import { hookRoutes } from './routes/hooks.js';
@@ -41,9 +43,12 @@ export async function startPlinth(settings: ServeSettings, log: Logger): Promise
   const dbPath = join(settings.dataDir, 'plinth.db');
   const store = SqliteStore.open(dbPath);
   const controllerStore = SqliteControllerStore.open(dbPath);
-  const { controller, metrics } = await buildController(settings, { store, controllerStore }, log);
+  const { controller, metrics, closeDrivers } = await buildController(settings, { store, controllerStore }, log);
   const countNodesByState = async (): Promise<Record<string, number>> => (await readStatus(store, controllerStore)).nodesByState;
-  const app = createApp({ store, log, ...(settings.reports ? { reports: settings.reports } : {}) });
+  const onReportStored = (outcome: IngestOutcome): void => {
+    if (asksForReplan(outcome)) controller.requestReplan();
+  };
+  const app = createApp({ store, log, onReportStored, ...(settings.reports ? { reports: settings.reports } : {}) });
   app.route('/', hookRoutes({ secrets: settings.webhookSecrets, branch: settings.branch, trigger: () => controller.trigger(), log }));
   app.route('/', metricsRoutes({ metrics, countNodesByState }));
   app.route('/', healthRoutes({ checkStore: async () => void (await store.countRecords()), applying: () => controller.current.applying }));
@@ -63,6 +68,7 @@ export async function startPlinth(settings: ServeSettings, log: Logger): Promise
     stop: () =>
       (stopping ??= (async () => {
         await controller.stop();
+        await closeDrivers();
         await server.close();
         await encServer?.close();
         await controllerStore.close();

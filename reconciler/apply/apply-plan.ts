@@ -32,7 +32,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     deps,
     plan,
     journal: groupJournal(await deps.store.listJournal({ revision: plan.revision })),
-    applied: new Map((await deps.store.listAppliedStates()).map((entry) => [entry.nodeId, entry])),
+    // Only the nodes this plan acts on: the applied states of every other node are not needed while applying.
+    applied: new Map((await deps.store.listAppliedStates({ nodeIds: plan.actions.map((action) => action.nodeId) })).map((entry) => [entry.nodeId, entry])),
     results: new Map(),
     nodeChains: new Map(),
   };

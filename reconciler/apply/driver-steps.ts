@@ -4,10 +4,16 @@ import { PlinthError } from '../lib/errors.js';
 import type { PlanStep } from '../plan/types.js';
 import type { ApplyNode, StepContext, StepExecutor, StepOutcome } from './types.js';
 
-/** News about a machine that only the machine can give (a report from the deploy environment). */
+/** Which system a machine runs, as its reports tell: the live (deploy) system, or the installed one booted from disk. */
+export type ReportedState = 'deploy-ready' | 'installed';
+
+/** News about a machine that only the machine can give (a report from the system it booted). */
 export interface NodeSignals {
-  /** Resolves once the node has reported after `since`; rejects with APPLY_WAIT_TIMEOUT after `timeoutMs`. */
-  waitForReport(nodeId: string, since: string, timeoutMs: number, signal: AbortSignal): Promise<{ receivedAt: string }>;
+  /**
+   * Resolves once the node has reported after `since` from the system `state` names; rejects with
+   * APPLY_WAIT_TIMEOUT after `timeoutMs`.
+   */
+  waitForState(nodeId: string, state: ReportedState, since: string, timeoutMs: number, signal: AbortSignal): Promise<{ receivedAt: string; image?: string }>;
 }
 
 /** The drivers apply runs steps through; a kind left out makes its steps succeed as "skipped", saying why. */
@@ -19,9 +25,9 @@ export interface StepDrivers {
   /** Runs Puppet on the node and reads its outcome. */
   runPuppet?: (node: ApplyNode, signal: AbortSignal) => Promise<{ state: 'active' | 'failed'; reason: string }>;
   /** Writes the image to the node's disk from the deploy environment. */
-  deployImage?: (node: ApplyNode, step: Extract<PlanStep, { op: 'image-deploy' }>, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  deployImage?: (step: Extract<PlanStep, { op: 'image-deploy' }>, context: StepContext) => Promise<Record<string, unknown>>;
   /** Erases the node's disks from the deploy environment. */
-  wipeDisks?: (node: ApplyNode, signal: AbortSignal) => Promise<void>;
+  wipeDisks?: (context: StepContext) => Promise<Record<string, unknown>>;
   signals?: NodeSignals;
 }
 
@@ -43,13 +49,11 @@ async function runBmcStep(bmc: BmcDriver, step: Extract<PlanStep, { op: 'boot-de
 }
 
 async function waitState(drivers: StepDrivers, step: Extract<PlanStep, { op: 'wait-state' }>, context: StepContext): Promise<StepOutcome> {
-  if (step.state === 'installed') {
-    // Writing the image is what installs the machine; with no image driver there is nothing to observe.
-    return drivers.deployImage ? { detail: { basis: 'image written from the deploy environment' } } : skip('image driver');
-  }
+  // With no image written, no installed system will ever report: waiting for one would only time out.
+  if (step.state === 'installed' && !drivers.deployImage) return skip('image driver');
   if (!drivers.signals) return skip('report source');
-  const report = await drivers.signals.waitForReport(context.node.nodeId, context.since, step.timeoutSeconds * 1000, context.signal);
-  return { detail: { reportedAt: report.receivedAt } };
+  const report = await drivers.signals.waitForState(context.node.nodeId, step.state, context.since, step.timeoutSeconds * 1000, context.signal);
+  return { detail: { reportedAt: report.receivedAt, ...(report.image ? { image: report.image } : {}) } };
 }
 
 /**
@@ -72,11 +76,9 @@ export function createStepExecutor(drivers: StepDrivers): StepExecutor {
       case 'wait-state':
         return waitState(drivers, step, context);
       case 'image-deploy':
-        return drivers.deployImage ? { detail: await drivers.deployImage(node, step, signal) } : skip('image driver');
+        return drivers.deployImage ? { detail: await drivers.deployImage(step, context) } : skip('image driver');
       case 'disk-wipe':
-        if (!drivers.wipeDisks) return skip('image driver');
-        await drivers.wipeDisks(node, signal);
-        return {};
+        return drivers.wipeDisks ? { detail: await drivers.wipeDisks(context) } : skip('image driver');
       case 'enc-publish':
         return publishEnc(drivers, node);
       case 'puppet-run':

@@ -3,7 +3,7 @@ import type { Logger } from '../lib/logger.js';
 import type { AppliedNodeState, NodeLifecycle, PlannedAction, PlanStep } from '../plan/types.js';
 import type { JournalEntry } from '../store/types.js';
 import { resumeStep } from './resume-step.js';
-import { applyStepEffect, isIdempotentStep, lifecycleAfterStep, lifecycleOnStart, lifecycleOnSuccess, startAppliedState, stepKey } from './step-effects.js';
+import { applyStepEffect, isIdempotentStep, lifecycleAfterSkippedStep, lifecycleAfterStep, lifecycleOnStart, lifecycleOnSuccess, startAppliedState, stepKey } from './step-effects.js';
 import type { ActionResult, ApplyDeps, ApplyNode, StepContext, StepOutcome } from './types.js';
 
 /** The state one action carries from step to step. */
@@ -16,6 +16,9 @@ interface ActionRun {
   applied: AppliedNodeState;
   reached?: NodeLifecycle;
   anySkipped: boolean;
+  /** An image-deploy step had no driver: no installed system, so a skipped Puppet run cannot leave it `installed`. */
+  installSkipped: boolean;
+  puppetSkipped: boolean;
   stepsRun: number;
   /** When the last power step of the action started: a machine's news must be newer than its last reboot. */
   since: string;
@@ -42,7 +45,7 @@ export async function runAction(
   const run: ActionRun = {
     action, node, revision, deps, journal,
     applied: startAppliedState(node, revision, prior),
-    anySkipped: false, stepsRun: 0, since: deps.now(),
+    anySkipped: false, installSkipped: false, puppetSkipped: false, stepsRun: 0, since: deps.now(),
     log: deps.log.child({ node: node.hostname, action: action.kind }),
   };
   const starting = lifecycleOnStart(action.kind);
@@ -63,7 +66,7 @@ async function runStepAt(run: ActionRun, index: number): Promise<{ outcome: Acti
     const done = run.journal.get(key)?.at(-1);
     if (step.op === 'power' && done?.startedAt) run.since = done.startedAt;
     if (done?.detail['skipped'] === undefined) run.applied = applyStepEffect(run.applied, step, run.node);
-    else run.anySkipped = true;
+    else noteSkipped(run, step);
     return undefined;
   }
   if (resumption.abandonId !== undefined) {
@@ -100,9 +103,9 @@ async function recordStepEnd(run: ActionRun, step: PlanStep, entryId: number, en
     const detail = { ...end.outcome.detail, ...(end.outcome.skipped ? { skipped: end.outcome.skipped } : {}) };
     await deps.store.transitionJournal(entryId, { state: 'succeeded', at: deps.now(), detail });
     // A step with no driver changed nothing: the applied record must not claim its effect.
-    if (end.outcome.skipped) run.anySkipped = true;
+    if (end.outcome.skipped) noteSkipped(run, step);
     else run.applied = applyStepEffect(run.applied, step, run.node);
-    const reached = end.outcome.skipped ? undefined : lifecycleAfterStep(step);
+    const reached = end.outcome.skipped ? lifecycleAfterSkippedStep(step, run.reached, run.installSkipped) : lifecycleAfterStep(step);
     if (reached && !(reached === 'active' && run.anySkipped)) await changeLifecycle(run, reached);
     return undefined;
   }
@@ -140,6 +143,12 @@ async function executeWithRetries(run: ActionRun, step: PlanStep): Promise<StepE
   }
 }
 
+function noteSkipped(run: ActionRun, step: PlanStep): void {
+  run.anySkipped = true;
+  if (step.op === 'image-deploy') run.installSkipped = true;
+  if (step.op === 'puppet-run') run.puppetSkipped = true;
+}
+
 async function changeLifecycle(run: ActionRun, lifecycle: NodeLifecycle, error?: { type: string; message: string }): Promise<void> {
   run.reached = lifecycle;
   const status = error ? `${run.action.kind} failed` : `${run.action.kind} in progress`;
@@ -158,12 +167,18 @@ async function finish(run: ActionRun, outcome: ActionResult['outcome'], reason?:
     };
     run.applied = { ...run.applied, lifecycle: final ?? run.reached ?? run.applied.lifecycle };
     await deps.store.saveAppliedState(run.applied, deps.now());
-    const status = run.anySkipped ? `${action.kind} done; some steps had no driver configured` : `${action.kind} done`;
+    const status = run.applied.lifecycle === 'installed' && run.puppetSkipped
+      ? `${action.kind} done: installed (ENC delivered; Puppet not run)`
+      : run.anySkipped ? `${action.kind} done; some steps had no driver configured` : `${action.kind} done`;
     await deps.store.setLifecycle({ nodeId: node.nodeId, lifecycle: run.applied.lifecycle, at: deps.now(), status });
   } else if (outcome === 'interrupted') {
     await changeLifecycle(run, 'failed', { type: 'APPLY_INTERRUPTED', message: reason ?? 'interrupted' });
   }
   run.log.info({ outcome, stepsRun: run.stepsRun }, 'action finished');
-  const result: ActionResult = { actionId: action.id, nodeId: node.nodeId, hostname: node.hostname, kind: action.kind, outcome, stepsRun: run.stepsRun, ...(reason ? { reason } : {}) };
+  const lifecycle = outcome === 'succeeded' ? run.applied.lifecycle : run.reached;
+  const result: ActionResult = {
+    actionId: action.id, nodeId: node.nodeId, hostname: node.hostname, kind: action.kind, outcome, stepsRun: run.stepsRun,
+    ...(reason ? { reason } : {}), ...(lifecycle ? { lifecycle } : {}),
+  };
   return { result, applied: run.applied };
 }

@@ -51,6 +51,14 @@ export function lifecycleAfterStep(step: PlanStep): NodeLifecycle | undefined {
   return undefined;
 }
 
+/**
+ * The lifecycle a step skipped for want of a driver still proves: with the ENC delivered and no Puppet driver,
+ * an installed machine stays `installed` (never `active`) unless the install itself was skipped.
+ */
+export function lifecycleAfterSkippedStep(step: PlanStep, reached: NodeLifecycle | undefined, installSkipped: boolean): NodeLifecycle | undefined {
+  return step.op === 'puppet-run' && reached === 'configuring' && !installSkipped ? 'installed' : undefined;
+}
+
 /** The lifecycle once every step of an action succeeded; skipped steps leave the node where it got to. */
 export function lifecycleOnSuccess(kind: ActionKind, reached: NodeLifecycle | undefined, anySkipped: boolean): NodeLifecycle | undefined {
   if (kind === 'decommission') return 'retired';

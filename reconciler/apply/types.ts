@@ -21,6 +21,12 @@ export interface ApplyNode {
   rebootRequired?: boolean;
   /** Where the OS image comes from (for `image-deploy`). */
   image?: { name: string; url: string; sha256: string; format?: string };
+  /** The reserved DHCP address the machine boots the deploy environment with; image push and wipe connect there. */
+  provisioningAddress?: string;
+  /** The address on the management network, where Puppet runs are started over SSH. */
+  managementAddress?: string;
+  /** The profile's root-device hints, as the manifest states them. */
+  rootDeviceHints?: { model?: string; vendor?: string; serial?: string; minSizeGB?: number; rotational?: boolean; byPath?: string };
 }
 
 export interface StepContext {
@@ -54,6 +60,8 @@ export interface ActionResult {
   reason?: string;
   /** Steps that ran in this pass (not those found done in the journal). */
   stepsRun: number;
+  /** The node's lifecycle when the action ended (`failed` with the reason above when a step failed). */
+  lifecycle?: NodeLifecycle;
 }
 
 export interface ApplyLimits {

@@ -23,6 +23,18 @@ function describeImage(desired: DesiredState, facts: NodeProvisioning | undefine
   return { name, url: image.spec.url, sha256: image.spec.sha256, ...(image.spec.format ? { format: image.spec.format } : {}) };
 }
 
+/** Where image push, disk wipe and Puppet reach the machine, and which disk its OS goes on. */
+function describeReach(desired: DesiredState, target: NodeTarget, facts: NodeProvisioning | undefined): Pick<ApplyNode, 'provisioningAddress' | 'managementAddress' | 'rootDeviceHints'> {
+  const management = Object.keys(target.addresses).sort().find((network) => desired.networks.get(network)?.spec.purpose === 'management');
+  const hints = target.profile === undefined ? undefined : desired.profiles.get(target.profile)?.spec.rootDeviceHints;
+  const managementAddress = management === undefined ? undefined : target.addresses[management];
+  return {
+    ...(facts?.dhcp.ip ? { provisioningAddress: facts.dhcp.ip } : {}),
+    ...(managementAddress ? { managementAddress } : {}),
+    ...(hints ? { rootDeviceHints: hints } : {}),
+  };
+}
+
 function toApplyNode(target: NodeTarget, context: { desired: DesiredState; classification: Classification | undefined; facts: NodeProvisioning | undefined; index: number | undefined; resolveSecret: ResolveSecret }): ApplyNode {
   const bmc = describeBmc(context.desired, context.classification, context.resolveSecret);
   const image = describeImage(context.desired, context.facts);
@@ -39,21 +51,24 @@ function toApplyNode(target: NodeTarget, context: { desired: DesiredState; class
     rebootRequired: target.rebootRequired,
     ...(bmc ? { bmc } : {}),
     ...(image ? { image } : {}),
+    ...describeReach(context.desired, target, context.facts),
   };
 }
 
-/** Everything apply needs per machine at this revision, keyed by node id. Pure. */
+/** Everything apply needs per machine at this revision, keyed by node id; only `nodeIds` when given (those a plan acts on). Pure. */
 export function buildApplyNodes(
   desired: DesiredState,
   compiled: CompileResult,
   classifications: readonly Classification[],
   provisioning: ReadonlyMap<string, NodeProvisioning>,
   resolveSecret: ResolveSecret,
+  nodeIds?: ReadonlySet<string>,
 ): Map<string, ApplyNode> {
   const byNode = new Map(classifications.map((classification) => [classification.nodeId, classification]));
   const indices = new Map(compiled.hostnames.map((entry) => [entry.nodeId, entry.index]));
   const nodes = new Map<string, ApplyNode>();
   for (const target of compiled.targets) {
+    if (nodeIds !== undefined && !nodeIds.has(target.nodeId)) continue;
     const context = { desired, classification: byNode.get(target.nodeId), facts: provisioning.get(target.nodeId), index: indices.get(target.nodeId), resolveSecret };
     nodes.set(target.nodeId, toApplyNode(target, context));
   }

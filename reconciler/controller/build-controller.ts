@@ -19,8 +19,10 @@ import { createCommitVerifier, type SignaturePolicy } from '../source/verify-com
 import type { ControllerStore } from '../store/controller-types.js';
 import type { Store } from '../store/types.js';
 import { Controller } from './controller.js';
+import { buildDeployDrivers, type DeploySettings } from './deploy-drivers.js';
 import { ControllerMetrics } from './metrics.js';
 import { reconcileRevision } from './reconcile-revision.js';
+import { withCommitStatuses, type ForgeSettings } from './status-publisher.js';
 
 export interface ControllerSettings {
   /** Remote URL or path of the cluster repository. */
@@ -42,6 +44,10 @@ export interface ControllerSettings {
   secretsDir: string;
   /** When set, a head without a trusted signature is never applied. */
   signatures?: SignaturePolicy;
+  /** Post commit statuses to this forge (pending at pick-up, then the outcome); none without it. */
+  forge?: ForgeSettings;
+  /** With the controller's SSH key: image push and disk wipe (and Puppet runs when `puppet`); without, those steps are skipped. */
+  deploy?: Omit<DeploySettings, 'dataDir' | 'encDir'>;
 }
 
 /** BMC failures are counted for /metrics by their error code, whatever step they broke. */
@@ -61,9 +67,11 @@ async function buildDrivers(settings: ControllerSettings, store: Store, log: Log
   const bmc = createBmcClient({ runCommand, ipmitool: { home, ...(settings.ipmiCipherSuite ? { cipherSuite: settings.ipmiCipherSuite } : {}) } });
   const dhcp = settings.dnsmasq ? dhcpDrivers.dnsmasq({ settings: settings.dnsmasq, template: await loadDnsmasqTemplate(), log }) : undefined;
   const encDir = settings.encDir ?? join(settings.dataDir, 'enc');
+  const deploy = settings.deploy ? buildDeployDrivers({ ...settings.deploy, dataDir: settings.dataDir, encDir }, { store, runCommand, log }) : {};
   return {
     bmc,
     ...(dhcp ? { dhcp } : {}),
+    ...deploy,
     publishEnc: async (certname, encYaml) => publishEncFile({ encDir }, certname, encYaml),
     signals: createReportSignals(store, sleepUnlessAborted),
   };
@@ -73,16 +81,17 @@ async function buildDrivers(settings: ControllerSettings, store: Store, log: Log
  * Wires the controller from settings: Git source and clone under the data directory, drivers, notes
  * writer, and the reconcile pipeline over both stores.
  */
-export async function buildController(settings: ControllerSettings, stores: { store: Store; controllerStore: ControllerStore }, log: Logger): Promise<{ controller: Controller; metrics: ControllerMetrics }> {
+export async function buildController(settings: ControllerSettings, stores: { store: Store; controllerStore: ControllerStore }, log: Logger): Promise<{ controller: Controller; metrics: ControllerMetrics; closeDrivers: () => Promise<void> }> {
   const workDir = join(settings.dataDir, 'repo');
   const verifyCommit = settings.signatures ? createCommitVerifier(settings.signatures) : undefined;
   const source = new GitSource({ remoteUrl: settings.repo, branch: settings.branch, workDir, ...(verifyCommit ? { verifyCommit } : {}) });
   const metrics = new ControllerMetrics();
-  const execute = countBmcErrors(createStepExecutor(await buildDrivers(settings, stores.store, log)), metrics);
+  const drivers = await buildDrivers(settings, stores.store, log);
+  const execute = countBmcErrors(createStepExecutor(drivers), metrics);
   const compiler = createCompiler();
   const notes = settings.notes ? new GitNotesWriter({ repoPath: workDir, identity: { name: 'plinth', email: 'plinth@localhost' } }) : undefined;
   const resolveSecret = (reference: Parameters<typeof resolveSecretReference>[0]) => resolveSecretReference(reference, { env: settings.env, secretsDir: settings.secretsDir });
-  const controller = new Controller({
+  const controller = new Controller(withCommitStatuses(settings, log, {
     source,
     metrics,
     log,
@@ -95,6 +104,7 @@ export async function buildController(settings: ControllerSettings, stores: { st
         isCurrent: control.isCurrent, signal: control.signal, fallbackCluster: settings.cluster,
       }),
     ...(notes ? { publish: async (sha: string, _summary: unknown, note: string) => void (await notes.writeNote(sha, note)) } : {}),
-  });
-  return { controller, metrics };
+  }));
+  // BMC sessions end with an `exit`, which closes them on the BMC too.
+  return { controller, metrics, closeDrivers: async () => drivers.bmc?.close?.() };
 }

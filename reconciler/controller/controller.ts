@@ -1,5 +1,6 @@
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { createMemoryReleaser } from '../lib/release-memory.js';
 import { renderSummaryNote, type RevisionSummary } from '../report/summary.js';
 import { PollScheduler } from '../source/poll-scheduler.js';
 import { formatRevision, type Revision } from '../source/revision.js';
@@ -21,7 +22,16 @@ export interface ControllerOptions {
   headCheckMs?: number;
   /** Called when the first driver action of a revision starts (benchmarks, logs). */
   onRevisionStart?: (revision: string) => void;
+  /** How long reports are gathered before the re-plan they ask for (a rack booting at once is one re-plan). */
+  replanDelayMs?: number;
+  /** First wait before a failed sync or reconcile is tried again; doubles up to the poll interval. */
+  retryBaseMs?: number;
+  /** Gives the heap a reconcile grew back to the system (see `createMemoryReleaser`); by default V8's full collection. */
+  releaseMemory?: () => void;
 }
+
+const DEFAULT_REPLAN_DELAY_MS = 2_000;
+const DEFAULT_RETRY_BASE_MS = 1_000;
 
 /**
  * Follows one branch: each new head is validated, planned and applied, and its summary published. A newer
@@ -39,12 +49,20 @@ export class Controller {
   private newestSeen: string | undefined;
   private reconciledOnce = new Set<string>();
   private lastSummary: RevisionSummary | undefined;
+  /** Counts re-plans asked by reports; a reconcile that started after the last of them answers them all. */
+  private replansRequested = 0;
+  private replansAnswered = 0;
+  private replanTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private readonly releaseMemory: (() => void) | undefined;
 
   constructor(private readonly options: ControllerOptions) {
+    this.releaseMemory = options.releaseMemory ?? createMemoryReleaser();
     this.scheduler = new PollScheduler({
       run: () => this.runOnce(),
       intervalMs: options.pollIntervalMs ?? 60_000,
-      onError: (error) => options.log.warn({ err: describeError(error) }, 'source sync failed'),
+      onError: (error) => this.retryAfterFailure(error),
     });
   }
 
@@ -59,9 +77,26 @@ export class Controller {
     void this.scheduler.trigger();
   }
 
+  /**
+   * A stored report changed what the current revision plans (a new machine, a hardware change): plan and apply
+   * it again without waiting for a commit. Requests within `replanDelayMs` make one reconcile; one arriving
+   * while a reconcile runs makes one more after it.
+   */
+  requestReplan(): void {
+    this.replansRequested += 1;
+    if (this.replanTimer || this.shutdown.signal.aborted) return;
+    this.replanTimer = setTimeout(() => {
+      this.replanTimer = undefined;
+      void this.scheduler.trigger();
+    }, this.options.replanDelayMs ?? DEFAULT_REPLAN_DELAY_MS);
+    this.replanTimer.unref();
+  }
+
   /** Stops polling; an in-flight step finishes and is journaled, nothing new starts. */
   async stop(): Promise<void> {
     this.shutdown.abort();
+    clearTimeout(this.replanTimer);
+    clearTimeout(this.retryTimer);
     await this.scheduler.stop();
   }
 
@@ -85,9 +120,30 @@ export class Controller {
     const synced = await this.options.source.sync();
     const name = formatRevision(synced.revision);
     this.newestSeen = synced.revision.digest;
-    const unfinished = (this.lastSummary?.revision === name && this.lastSummary.pending > 0) || !this.reconciledOnce.has(name);
-    if (!synced.changed && !unfinished) return;
-    await this.applyRevision(synced.revision, synced.treePath);
+    const last = this.lastSummary?.revision === name ? this.lastSummary : undefined;
+    const requested = this.replansRequested;
+    // An invalid revision applies nothing, whatever the machines report.
+    const replan = requested !== this.replansAnswered && last?.phase !== 'invalid';
+    const unfinished = (last !== undefined && last.pending > 0) || !this.reconciledOnce.has(name) || replan;
+    if (synced.changed || unfinished) await this.applyRevision(synced.revision, synced.treePath);
+    this.replansAnswered = requested;
+    this.failures = 0;
+  }
+
+  /**
+   * A failed sync or reconcile is tried again soon, with backoff, rather than at the next poll: a git lock
+   * still held by a command of a stopped controller, or a remote briefly away, must not park a revision for a
+   * whole poll interval.
+   */
+  private retryAfterFailure(error: unknown): void {
+    this.options.log.warn({ err: describeError(error), attempt: this.failures + 1 }, 'source sync or reconcile failed, will retry');
+    const interval = this.options.pollIntervalMs ?? 60_000;
+    const delay = Math.min(interval, (this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** Math.min(this.failures, 16)) * (0.5 + Math.random() / 2);
+    this.failures += 1;
+    clearTimeout(this.retryTimer);
+    if (this.shutdown.signal.aborted) return;
+    this.retryTimer = setTimeout(() => void this.scheduler.trigger(), delay);
+    this.retryTimer.unref();
   }
 
   private async applyRevision(revision: Revision, treePath: string): Promise<void> {
@@ -114,6 +170,8 @@ export class Controller {
     } finally {
       clearInterval(timer);
       this.applying = undefined;
+      // A reconcile of a large fleet is a burst of garbage; the controller then idles until the next commit.
+      this.releaseMemory?.();
     }
   }
 

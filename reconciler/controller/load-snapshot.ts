@@ -3,6 +3,7 @@ import type { InventorySnapshot } from '../inventory/snapshot.js';
 import type { Inventory } from '../inventory/types.js';
 import type { ControllerStore } from '../store/controller-types.js';
 import type { Store } from '../store/types.js';
+import { createSharer } from '../lib/share-identical.js';
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -14,7 +15,9 @@ function compareText(a: string, b: string): number {
  * so a large fleet costs one query rather than a decompression per report.
  */
 export async function loadInventorySnapshot(store: Pick<Store, 'listNodes'>, controllerStore: ControllerStore, at: string): Promise<InventorySnapshot> {
-  const inventories = await controllerStore.listLatestInventories<Inventory>();
+  // A fleet's inventories repeat the same hardware facts: one shared copy each, as long as the compile keeps them.
+  const share = createSharer();
+  const inventories = await controllerStore.listLatestInventories((parsed) => share(parsed as Inventory));
   const entries = [];
   for (const node of await store.listNodes()) {
     const inventory = inventories.get(node.id);

@@ -13,7 +13,10 @@ import type { ControllerStore } from '../store/controller-types.js';
 import type { Store } from '../store/types.js';
 import { buildApplyNodes, type ResolveSecret } from './apply-nodes.js';
 import { loadInventorySnapshot } from './load-snapshot.js';
+import { readAppliedStates } from './read-applied-states.js';
+import { slimClassification } from './slim-classification.js';
 import type { ControllerMetrics } from './metrics.js';
+import { ACTION_RESULTS_KEY, mergeActionResults, readEarlierResults } from './merge-revision-results.js';
 import { summarizeApply, summarizeInvalid } from './summarize-apply.js';
 
 export interface ReconcileDeps {
@@ -60,6 +63,7 @@ export function readLimits(desired: DesiredState): ApplyLimits {
  */
 export async function reconcileRevision(input: RevisionInput, deps: ReconcileDeps): Promise<RevisionSummary> {
   const log = deps.log.child({ revision: input.revision });
+  const earlier = await readEarlierResults(deps.controllerStore, input.revision);
   await deps.controllerStore.recordRevision(input.revision, 'picked-up', deps.now());
   const validation = await validateRepository(input.treePath, { revision: input.revision });
   if (!validation.desired) {
@@ -71,7 +75,8 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   const desired = validation.desired;
   await deps.controllerStore.recordRevision(input.revision, 'applying', deps.now());
   const snapshot = await loadInventorySnapshot(deps.store, deps.controllerStore, deps.now());
-  const classifications = classifyNodes(desired, snapshot.nodes);
+  // Compile keeps what it is given between commits: only the parts the controller reads.
+  const classifications = classifyNodes(desired, snapshot.nodes).map(slimClassification);
   const compiled = deps.compiler.compile({ desired, classifications, snapshot });
   const provisioning = describeProvisioning(desired, compiled.targets, classifications);
   const limits = readLimits(desired);
@@ -80,7 +85,7 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
     cluster: desired.cluster.metadata.name,
     targets: compiled.targets,
     provisioning,
-    applied: await deps.controllerStore.listAppliedStates(),
+    applied: await readAppliedStates(deps.controllerStore, compiled.targets),
     classifications,
     approvals,
     budget: desired.cluster.spec.rollout?.disruptionBudget ?? {},
@@ -88,12 +93,13 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
     revision: input.revision,
   });
   log.info({ actions: plan.actions.length, blocked: plan.blocked.length }, 'plan ready');
-  const nodes = buildApplyNodes(desired, compiled, classifications, provisioning, deps.resolveSecret);
+  const nodes = buildApplyNodes(desired, compiled, classifications, provisioning, deps.resolveSecret, new Set(plan.actions.map((action) => action.nodeId)));
   const { execute, now, sleep, isCurrent, signal } = deps;
   const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes, approvals, limits });
   for (const action of result.results) deps.metrics.countAction(action.kind, action.outcome);
-  const summary = summarizeApply(plan, result);
-  await deps.controllerStore.recordRevision(input.revision, result.cancelled ? 'applying' : 'applied', deps.now(), { ...summary });
+  const results = mergeActionResults(earlier, result.results);
+  const summary = summarizeApply(plan, { ...result, results });
+  await deps.controllerStore.recordRevision(input.revision, result.cancelled ? 'applying' : 'applied', deps.now(), { ...summary, [ACTION_RESULTS_KEY]: results });
   log.info({ cancelled: result.cancelled, failures: summary.failures.length, blocked: summary.blocked.length }, 'revision reconciled');
   return summary;
 }

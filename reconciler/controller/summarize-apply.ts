@@ -9,7 +9,10 @@ export function summarizeApply(plan: Plan, result: ApplyResult): RevisionSummary
   const failures: ActionNote[] = [];
   const blocked: ActionNote[] = [];
   let pending = 0;
+  // A node's last action in this revision says where it ended.
+  const lastState = new Map<string, string>();
   for (const action of result.results) {
+    if (action.lifecycle) lastState.set(action.nodeId, action.lifecycle);
     const byOutcome = (counts[action.kind] ??= {});
     byOutcome[action.outcome] = (byOutcome[action.outcome] ?? 0) + 1;
     const note = { node: action.hostname, action: action.kind, reason: action.reason ?? action.outcome };
@@ -17,7 +20,9 @@ export function summarizeApply(plan: Plan, result: ApplyResult): RevisionSummary
     else if (action.outcome === 'blocked') blocked.push(note);
     else if (action.outcome === 'skipped') pending += 1;
   }
-  return { cluster: plan.cluster, revision: plan.revision, phase: 'applied', counts, failures, blocked, pending, validationErrors: [] };
+  const nodes: Record<string, number> = {};
+  for (const state of lastState.values()) nodes[state] = (nodes[state] ?? 0) + 1;
+  return { cluster: plan.cluster, revision: plan.revision, phase: 'applied', counts, failures, blocked, pending, validationErrors: [], ...(lastState.size > 0 ? { nodes } : {}) };
 }
 
 /** The summary of a commit that failed validation: nothing applied, every located error listed. */

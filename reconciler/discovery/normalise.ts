@@ -57,6 +57,7 @@ export function normaliseReport(report: HardwareReport): NormalisedReport {
       systemUuid: dmi.system.uuid,
       macs: nics.map((nic) => nic.mac),
     }),
+    ...(report.os ? { os: { ...report.os } } : {}),
   };
   return { inventory, warnings };
 }

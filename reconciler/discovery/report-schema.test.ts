@@ -70,6 +70,14 @@ describe('schemas/hardware-report.json', () => {
     expect(validate.errors?.[0]?.keyword).toBe('additionalProperties');
   });
 
+  it('accepts the installed system\'s os section and nothing looser', async () => {
+    const validate = await compileSchema();
+    expect(validate({ ...minimal, os: { bootedFrom: 'disk', image: 'debian-12' } })).toBe(true);
+    expect(validate({ ...minimal, os: { bootedFrom: 'network' } })).toBe(false);
+    expect(validate({ ...minimal, os: { bootedFrom: 'disk', kernel: '6.1' } })).toBe(false);
+    expect(validate({ ...minimal, os: { bootedFrom: 'disk', image: 'a b' } })).toBe(false);
+  });
+
   it('rejects wrong types and an interface name that is not one', async () => {
     const validate = await compileSchema();
     expect(validate({ ...minimal, version: 2 })).toBe(false);

@@ -101,6 +101,21 @@ export const ReportSectionsSchema = Type.Object(
   { description: 'Raw tool outputs; each is optional and an unknown section is rejected.', additionalProperties: false },
 );
 
+/**
+ * Sent only by an installed operating system, once, when it boots: a report without it comes from the live
+ * (deploy) system. This is how the controller tells "the machine is back in the deploy environment" from
+ * "the machine booted what was written to its disk".
+ */
+export const ReportOsSchema = Type.Object(
+  {
+    bootedFrom: Type.Literal('disk', { description: 'Where the reporting system booted from; an installed system boots from its disk.' }),
+    image: Type.Optional(
+      Type.String({ description: 'Name of the Image manifest the installed system was written from.', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9._:+-]+$' }),
+    ),
+  },
+  { description: 'The installed operating system that sent the report; absent in reports from the live system.', additionalProperties: false },
+);
+
 export const HardwareReportSchema = Type.Object(
   {
     version: Type.Literal(1, { description: 'Report format version.' }),
@@ -111,6 +126,7 @@ export const HardwareReportSchema = Type.Object(
       maxLength: 64,
     }),
     sections: ReportSectionsSchema,
+    os: Type.Optional(ReportOsSchema),
   },
   {
     $id: 'https://plinth.dev/schemas/hardware-report.json',
@@ -122,3 +138,4 @@ export const HardwareReportSchema = Type.Object(
 
 export type HardwareReport = Static<typeof HardwareReportSchema>;
 export type ReportSections = Static<typeof ReportSectionsSchema>;
+export type ReportOs = Static<typeof ReportOsSchema>;

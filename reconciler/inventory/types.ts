@@ -192,6 +192,12 @@ export const InventorySchema = Type.Object(
     boot: BootSchema,
     sshHostKeys: Type.Array(Text('An OpenSSH public host key line.')),
     identity: IdentitySchema,
+    os: Type.Optional(
+      Type.Object(
+        { bootedFrom: Type.Literal('disk', { description: 'The installed system booted from its disk.' }), image: Type.Optional(Text('Image the system was written from.')) },
+        { description: 'Present when the report came from the installed system rather than the live system.' },
+      ),
+    ),
   },
   { $id: 'https://plinth.dev/schemas/inventory.json', title: 'Inventory', description: 'The normalised hardware inventory of one machine.' },
 );

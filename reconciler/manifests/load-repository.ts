@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../lib/errors.js';
+import type { ReportProgress } from '../lib/progress.js';
 import type { Problem } from '../lib/problems.js';
 import { checkSchema } from './check-schema.js';
 import { findManifestFiles, type FileSelection } from './find-manifest-files.js';
@@ -57,7 +58,7 @@ export function loadText(file: string, text: string): LoadedRepository {
  * documents with every syntax and schema problem found. Throws `UsageError` when `root` cannot be read.
  * Example: `const { documents, problems } = await loadRepository('cluster-repo-example')`.
  */
-export async function loadRepository(root: string, selection: FileSelection = {}): Promise<LoadedRepository> {
+export async function loadRepository(root: string, selection: FileSelection = {}, onProgress?: ReportProgress): Promise<LoadedRepository> {
   const info = await stat(root).catch((error: unknown) => {
     throw new UsageError(`cannot read repository ${root}: no such directory`, { cause: error });
   });
@@ -67,6 +68,7 @@ export async function loadRepository(root: string, selection: FileSelection = {}
   const documents: LoadedDocument[] = [];
   const problems: Problem[] = [];
   files.forEach((file, index) => {
+    onProgress?.({ phase: 'load manifests', done: index, total: files.length, unit: 'files' });
     const loaded = loadText(file, texts[index] ?? '');
     documents.push(...loaded.documents);
     problems.push(...loaded.problems);

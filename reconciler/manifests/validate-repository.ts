@@ -1,3 +1,4 @@
+import type { ReportProgress } from '../lib/progress.js';
 import { compareProblems, hasErrors, type Problem } from '../lib/problems.js';
 import { buildDesiredState, type DesiredState, type LocatedManifest } from './desired-state.js';
 import type { FileSelection } from './find-manifest-files.js';
@@ -11,6 +12,8 @@ export interface ValidateOptions extends FileSelection {
   builtinRoles?: ReadonlyMap<string, Role>;
   /** The commit the repository was read at, carried into the desired state. */
   revision?: string;
+  /** Told when loading and validating start, with file and manifest counts (CLI progress display). */
+  onProgress?: ReportProgress;
 }
 
 export interface ValidationResult {
@@ -64,7 +67,10 @@ export function loadTexts(files: ReadonlyMap<string, string>): LoadedRepository 
  */
 export async function validateRepository(root: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   const catalog = options.builtinRoles ? { roles: options.builtinRoles, problems: [] } : await loadRoleCatalog(findBuiltinRoleDirectory());
-  const loaded = await loadRepository(root, options);
+  options.onProgress?.({ phase: 'load manifests' });
+  const loaded = await loadRepository(root, options, options.onProgress);
+  options.onProgress?.({ phase: 'load manifests', done: loaded.files.length, total: loaded.files.length, unit: 'files' });
+  options.onProgress?.({ phase: 'validate', total: loaded.documents.length, unit: 'manifests' });
   const result = validateLoaded(loaded, catalog.roles, options.revision);
   if (catalog.problems.length === 0) return result;
   // A broken built-in catalog is reported with the repository's problems, and makes it invalid.

@@ -1,4 +1,5 @@
 import { compile } from '../compile/compile.js';
+import type { ReportProgress } from '../lib/progress.js';
 import type { CompileResult } from '../compile/types.js';
 import { classifyNodes } from '../inventory/classify-nodes.js';
 import type { InventorySnapshot } from '../inventory/snapshot.js';
@@ -14,6 +15,8 @@ export interface PlanDesiredInput {
   approvals: Approvals;
   revision: string;
   baseRevision?: string;
+  /** Told as each stage starts, with its node count (CLI progress display). */
+  onProgress?: ReportProgress;
 }
 
 /**
@@ -22,8 +25,11 @@ export interface PlanDesiredInput {
  */
 export function planDesiredState(input: PlanDesiredInput): { plan: Plan; compiled: CompileResult } {
   const { desired, snapshot } = input;
+  input.onProgress?.({ phase: 'classify', total: snapshot.nodes.length, unit: 'nodes' });
   const classifications = classifyNodes(desired, snapshot.nodes);
+  input.onProgress?.({ phase: 'compile', total: classifications.length, unit: 'nodes' });
   const compiled = compile({ desired, classifications, snapshot });
+  input.onProgress?.({ phase: 'plan', total: compiled.targets.length, unit: 'nodes' });
   const provisioning = describeProvisioning(desired, compiled.targets, classifications);
   const plan = planRevision({
     cluster: desired.cluster.metadata.name,

@@ -65,6 +65,47 @@ describe('StatusReporter queue', () => {
     expect(calls).toBe(1);
   });
 
+  it('logs an outage once, however many retries it takes, and its end once', async () => {
+    const flaky = flakyDriver();
+    const lines: string[] = [];
+    const log = { info: (_facts: object, message: string) => void lines.push(`info ${message}`), warn: (_facts: object, message: string) => void lines.push(`warn ${message}`) };
+    let failures = 0;
+    const reporter = new StatusReporter({
+      driver: flaky.driver,
+      log: log as never,
+      setTimer: (callback) => {
+        failures += 1;
+        if (failures === 4) flaky.setDown(false);
+        setImmediate(callback);
+      },
+    });
+    reporter.report(status('success'));
+    await reporter.whenIdle();
+    expect(flaky.calls()).toBe(5);
+    expect(lines).toEqual(['warn forge unavailable: commit statuses queued, reconciling goes on', 'info forge reachable again', 'info commit status ensured']);
+  });
+
+  it('waits for its own request budget without counting a try, backing off or warning', async () => {
+    let calls = 0;
+    const driver: CommitStatusDriver = {
+      forge: 'test',
+      async ensureStatus() {
+        calls += 1;
+        if (calls <= 10) throw new PlinthError('FORGE_RATE_LIMITED', 'budget', { transient: true, details: { retryAfterMs: 700, local: true } });
+        return { posted: true };
+      },
+    };
+    const waits: number[] = [];
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (_facts: object, message: string) => void warnings.push(message) };
+    const reporter = new StatusReporter({ driver, log: log as never, maxAttempts: 3, setTimer: (callback, ms) => void (waits.push(ms), setImmediate(callback)) });
+    reporter.report(status('success'));
+    await reporter.whenIdle();
+    expect(calls).toBe(11);
+    expect(waits).toEqual(Array.from({ length: 10 }, () => 700));
+    expect(warnings).toEqual([]);
+  });
+
   it('keeps at most maxQueued statuses, dropping the oldest', () => {
     const flaky = flakyDriver();
     const reporter = new StatusReporter({ driver: flaky.driver, maxQueued: 2, setTimer: () => undefined });

@@ -4,7 +4,7 @@ import type { CommitStatusDriver, DesiredStatus } from './forges/types.js';
 
 export interface StatusReporterOptions {
   driver: CommitStatusDriver;
-  log?: Pick<Logger, 'info' | 'warn'>;
+  log?: Pick<Logger, 'info' | 'warn'> & Partial<Pick<Logger, 'debug'>>;
   /** Sends of one status before it is given up (transient errors only; others drop at once). */
   maxAttempts?: number;
   /** Distinct sha/context pairs kept; the oldest is dropped first when full. */
@@ -33,6 +33,8 @@ export class StatusReporter {
   private sending = false;
   private waiting = false;
   private idleWaiters: (() => void)[] = [];
+  /** Set from the first transient failure until a send succeeds: an outage is logged once, not per retry. */
+  private outage = false;
 
   constructor(private readonly options: StatusReporterOptions) {}
 
@@ -82,19 +84,27 @@ export class StatusReporter {
     entry.attempts += 1;
     try {
       const result = await this.options.driver.ensureStatus(entry.status);
+      if (this.outage) this.options.log?.info({ forge: this.options.driver.forge, queued: this.queue.size }, 'forge reachable again');
+      this.outage = false;
       this.options.log?.info({ forge: this.options.driver.forge, sha: entry.status.sha, state: entry.status.state, posted: result.posted }, 'commit status ensured');
       this.removeIfCurrent(key, entry);
       return undefined;
     } catch (error) {
       const code = isPlinthError(error) ? error.code : 'UNKNOWN';
+      // Waiting for our own request budget is routine: not a failed try, no backoff, no warning.
+      const routine = isPlinthError(error) && error.details['local'] === true;
+      if (routine) entry.attempts -= 1;
       if (!isTransient(error) || entry.attempts >= (this.options.maxAttempts ?? 8)) {
         this.options.log?.warn({ forge: this.options.driver.forge, sha: entry.status.sha, code, attempts: entry.attempts, reason: describeError(error) }, 'commit status given up');
         this.removeIfCurrent(key, entry);
         return undefined;
       }
       const asked = isPlinthError(error) && typeof error.details['retryAfterMs'] === 'number' ? error.details['retryAfterMs'] : 0;
-      const delay = Math.min(this.options.maxDelayMs ?? 600_000, Math.max(asked, (this.options.backoffMs ?? defaultBackoff)(entry.attempts)));
-      this.options.log?.warn({ forge: this.options.driver.forge, sha: entry.status.sha, code, attempts: entry.attempts, retryInMs: delay }, 'commit status deferred');
+      const delay = Math.min(this.options.maxDelayMs ?? 600_000, routine ? asked : Math.max(asked, (this.options.backoffMs ?? defaultBackoff)(entry.attempts)));
+      const facts = { forge: this.options.driver.forge, sha: entry.status.sha, code, attempts: entry.attempts, retryInMs: delay };
+      if (this.outage || routine) this.options.log?.debug?.(facts, 'commit status deferred');
+      else this.options.log?.warn({ ...facts, reason: describeError(error) }, 'forge unavailable: commit statuses queued, reconciling goes on');
+      if (!routine) this.outage = true;
       return delay;
     }
   }

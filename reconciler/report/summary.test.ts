@@ -54,6 +54,14 @@ describe('revision summary rendering', () => {
     expect([...renderStatusDescription(long)].length).toBeLessThanOrEqual(140);
   });
 
+  it('names the first failed and blocked node in the status description', () => {
+    expect(renderStatusDescription(applied)).toBe('applied: 3 ok, 1 failed (c2 enrol), 1 blocked (c4 reprovision)');
+  });
+
+  it('ends the status description with where the nodes the revision acted on ended', () => {
+    expect(renderStatusDescription({ ...applied, nodes: { installed: 3, failed: 1 } })).toBe('applied: 3 ok, 1 failed (c2 enrol), 1 blocked (c4 reprovision); nodes: 1 failed, 3 installed');
+  });
+
   it('is pending while actions remain and success when all succeeded', () => {
     expect(decideSummaryState(summary({ phase: 'applying', pending: 4 }))).toBe('pending');
     expect(decideSummaryState(summary({ counts: { enrol: { succeeded: 2 } } }))).toBe('success');

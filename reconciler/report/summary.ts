@@ -27,6 +27,8 @@ export interface RevisionSummary {
   blocked: ActionNote[];
   pending: number;
   validationErrors: Problem[];
+  /** Lifecycle state → how many of the nodes this revision acted on ended there (`installed: 3, failed: 1`). */
+  nodes?: Record<string, number>;
 }
 
 export type SummaryState = 'pending' | 'success' | 'failure';
@@ -69,6 +71,15 @@ function renderNotes(title: string, notes: readonly ActionNote[]): string[] {
   return [`${title}:`, ...sorted.map((note) => `  - ${note.node} ${note.action}: ${sanitizeReason(note.reason)}`)];
 }
 
+/** A node ends `installed` only when its ENC was delivered and no Puppet run was started: the note says so. */
+const STATE_MEANING: Readonly<Record<string, string>> = { installed: ' (ENC delivered; Puppet not run)' };
+
+function renderNodeStates(nodes: Readonly<Record<string, number>>): string[] {
+  const states = Object.keys(nodes).sort();
+  if (states.length === 0) return [];
+  return ['nodes:', ...states.map((state) => `  ${state}: ${nodes[state] ?? 0}${STATE_MEANING[state] ?? ''}`)];
+}
+
 /**
  * The git note written on the applied commit: stable text (sorted, no timestamps) so that writing the
  * same summary twice changes nothing.
@@ -81,6 +92,7 @@ export function renderSummaryNote(summary: RevisionSummary): string {
   if (counts.length > 0) lines.push('actions:', ...counts);
   lines.push(...renderNotes('failures', summary.failures), ...renderNotes('blocked', summary.blocked));
   if (summary.pending > 0) lines.push(`pending: ${summary.pending}`);
+  lines.push(...renderNodeStates(summary.nodes ?? {}));
   if (summary.validationErrors.length > 0) {
     lines.push('validation errors:');
     for (const problem of summary.validationErrors) lines.push(`  - ${problem.file}:${problem.line}:${problem.col} ${sanitizeReason(problem.message)}`);
@@ -94,6 +106,12 @@ function countOutcome(summary: RevisionSummary, outcome: ActionOutcome): number 
   return Object.values(summary.counts).reduce((total, byOutcome) => total + (byOutcome[outcome] ?? 0), 0);
 }
 
+/** ` (node action)` of the first note in a stable order: a reviewer sees where to look without opening the note. */
+function nameFirst(notes: readonly ActionNote[]): string {
+  const [first] = [...notes].sort((a, b) => a.node.localeCompare(b.node) || a.action.localeCompare(b.action));
+  return first ? ` (${first.node} ${first.action})` : '';
+}
+
 /** A forge status description of at most 140 characters, the most important facts first. */
 export function renderStatusDescription(summary: RevisionSummary): string {
   if (summary.phase === 'invalid' || summary.validationErrors.length > 0) {
@@ -103,12 +121,14 @@ export function renderStatusDescription(summary: RevisionSummary): string {
   }
   const parts = [
     `${countOutcome(summary, 'succeeded')} ok`,
-    `${summary.failures.length} failed`,
-    `${summary.blocked.length} blocked`,
+    `${summary.failures.length} failed${nameFirst(summary.failures)}`,
+    `${summary.blocked.length} blocked${nameFirst(summary.blocked)}`,
     ...(summary.pending > 0 ? [`${summary.pending} pending`] : []),
   ];
   const lead = summary.phase === 'applied' ? 'applied' : summary.phase === 'picked-up' ? 'picked up' : 'applying';
-  return trimDescription(`${lead}: ${parts.join(', ')}`);
+  // Where the nodes ended comes last: when the text must be cut, the action counts matter more.
+  const states = Object.keys(summary.nodes ?? {}).sort().map((state) => `${summary.nodes?.[state] ?? 0} ${state}`);
+  return trimDescription(`${lead}: ${parts.join(', ')}${states.length > 0 ? `; nodes: ${states.join(', ')}` : ''}`);
 }
 
 export function trimDescription(text: string, limit = MAX_STATUS_DESCRIPTION): string {

@@ -55,15 +55,19 @@ export class GitSource implements Source {
     return { revision, treePath: workDir, changed: true };
   }
 
+  /**
+   * Creates the clone or brings its remote URL up to date (so a change in configuration takes effect). Both
+   * commands are safe to repeat: a controller killed between them (a clone without `origin`) is repaired by
+   * the next sync instead of failing every sync after it.
+   */
   private async ensureClone(): Promise<void> {
     const { remoteUrl, workDir } = this.options;
-    const cloned = await exists(join(workDir, '.git'));
+    const cloned = await exists(join(workDir, '.git', 'HEAD'));
     await mkdir(workDir, { recursive: true });
     const git = this.createGit(workDir);
-    // An existing clone follows the configured URL, so changing the remote in configuration takes effect.
-    if (cloned) return void (await this.run(() => git.remote(['set-url', 'origin', remoteUrl]), 'remote set-url'));
-    await this.run(() => git.init(['--quiet']), 'init');
-    await this.run(() => git.addRemote('origin', remoteUrl), 'remote add');
+    if (!cloned) await this.run(() => git.init(['--quiet']), 'init');
+    // Sets the URL whether or not `origin` exists yet; fetches name their refspec, so nothing else is needed.
+    await this.run(() => git.raw(['config', 'remote.origin.url', remoteUrl]), 'remote set-url');
   }
 
   private async readCheckedOut(): Promise<string | undefined> {

@@ -43,14 +43,23 @@ export interface RevisionRecord {
   finishedAt?: string;
 }
 
+/** Which applied states to read: only some nodes, and/or without the ENC text (the largest field). */
+export interface AppliedStateQuery {
+  nodeIds?: readonly string[];
+  /** A stored `encYaml` comes back as `''` (still telling that one was applied); `readAppliedEncs` reads the text. */
+  elideEncYaml?: boolean;
+}
+
 export interface ControllerStore {
-  listAppliedStates(): Promise<AppliedNodeState[]>;
+  listAppliedStates(query?: AppliedStateQuery): Promise<AppliedNodeState[]>;
+  /** The applied ENC text of each of `nodeIds` that has one (for plan diffs). */
+  readAppliedEncs(nodeIds: readonly string[]): Promise<Map<string, string>>;
   saveAppliedState(state: AppliedNodeState, at: string): Promise<void>;
   /** Records the node's addresses and hostname index and moves `journalId` to `started`, atomically. */
   recordEnrolment(enrolment: Enrolment, journalId: number): Promise<void>;
   listHostnames(): Promise<HostnameIndex[]>;
-  /** Each enrolled node's latest report inventory (not the raw bodies): what a compile reads. */
-  listLatestInventories<TInventory>(): Promise<Map<string, TInventory>>;
+  /** Each enrolled node's latest report inventory (not the raw bodies): what a compile reads; `prepare` sees each as parsed. */
+  listLatestInventories<TInventory>(prepare?: (parsed: unknown) => TInventory): Promise<Map<string, TInventory>>;
   listLiveAllocations(): Promise<IpAllocation[]>;
   setLifecycle(change: LifecycleChange): Promise<void>;
   /** The lifecycle state of the node owning `mac` (canonical form), if any. */

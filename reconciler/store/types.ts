@@ -174,6 +174,8 @@ export interface Store {
   /** Reports of a node, newest first. */
   listReports<TInventory>(nodeId: string): Promise<StoredReport<TInventory>[]>;
   getReport<TInventory>(id: number): Promise<StoredReport<TInventory> | undefined>;
+  /** A node's newest report without its raw body: cheap enough to poll while waiting for a machine. */
+  getLatestReport<TInventory>(nodeId: string): Promise<Omit<StoredReport<TInventory>, 'rawBody'> | undefined>;
   listNodeEvents(nodeId: string): Promise<NodeEvent[]>;
   listConflicts(filter?: { status?: ConflictRecord['status'] }): Promise<ConflictRecord[]>;
   countRecords(): Promise<RecordCounts>;

@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildHardwareReport, listHardwareFixtures, macsFor } from '../support/hardware-report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,9 +37,10 @@ interface Ack {
 }
 
 /** POSTs one report; resolves with the acknowledgement, or undefined if the connection died first. */
-function post(url: string, agent: Agent, body: string): Promise<Ack | undefined> {
+function post(url: string, agent: Agent, body: Buffer, gzipped: boolean): Promise<Ack | undefined> {
+  const headers = { 'content-type': 'application/json', 'content-length': body.byteLength, ...(gzipped ? { 'content-encoding': 'gzip' } : {}) };
   return new Promise((resolve) => {
-    const req = request(`${url}/v1/reports`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(`${url}/v1/reports`, { method: 'POST', agent, headers }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => {
@@ -70,12 +72,13 @@ describe('report API crash safety', () => {
     const exited = new Promise((resolve) => started.process.once('exit', resolve));
     const fixtures = listHardwareFixtures();
     const bodies = Array.from({ length: TOTAL }, (_, index) =>
-      JSON.stringify(buildHardwareReport({ fixture: fixtures[index % fixtures.length] ?? '', serial: `CRASH${String(index).padStart(4, '0')}`, macs: macsFor(index + 1) })),
+      Buffer.from(JSON.stringify(buildHardwareReport({ fixture: fixtures[index % fixtures.length] ?? '', serial: `CRASH${String(index).padStart(4, '0')}`, macs: macsFor(index + 1) }))),
     );
     const agent = new Agent({ keepAlive: true, maxSockets: 32 });
     const acks: Ack[] = [];
-    const outcomes = bodies.map((body) =>
-      post(started.url, agent, body).then((ack) => {
+    // Every other report arrives gzipped, as the agent sends it, and is stored as those very bytes.
+    const outcomes = bodies.map((body, index) =>
+      post(started.url, agent, index % 2 === 1 ? gzipSync(body) : body, index % 2 === 1).then((ack) => {
         if (!ack) return;
         acks.push(ack);
         if (acks.length === KILL_AFTER_ACKS) started.process.kill('SIGKILL');
@@ -90,8 +93,12 @@ describe('report API crash safety', () => {
     const db = new Database(databasePath);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const stored = db.prepare<[number], { node_id: string }>('SELECT node_id FROM reports WHERE id = ?');
-      const missing = acks.filter((ack) => stored.get(ack.reportId)?.node_id !== ack.nodeId);
+      const stored = db.prepare<[number], { node_id: string; raw_gzip: Buffer }>('SELECT node_id, raw_gzip FROM reports WHERE id = ?');
+      const sent = (nodeId: string) => bodies[Number(nodeId.slice('CRASH'.length))];
+      const missing = acks.filter((ack) => {
+        const row = stored.get(ack.reportId);
+        return row?.node_id !== ack.nodeId || !gunzipSync(row.raw_gzip).equals(sent(ack.nodeId) ?? Buffer.alloc(0));
+      });
       expect(missing).toEqual([]);
     } finally {
       db.close();

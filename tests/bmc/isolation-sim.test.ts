@@ -68,9 +68,10 @@ afterAll(async () => {
 
 describe('BMC isolation with 1 dead, 1 wrong-password and 20 live simulators', () => {
   it('completes every live BMC before the dead one gives up, never retries the wrong password, then fails the dead one fast', async () => {
+    // One-shot runs, so that every ipmitool run is one observed call (sessions: ipmitool-session.test.ts).
     const { wrapped, runs } = observe(runCommand);
     const client = createBmcClient(
-      { runCommand: wrapped, ipmitool: { cipherSuite: SIMULATOR_CIPHER_SUITE, home } },
+      { runCommand: wrapped, ipmitool: { cipherSuite: SIMULATOR_CIPHER_SUITE, home, mode: 'one-shot' } },
       { concurrency: 4, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 400 }, breaker: { failureThreshold: 3, openMs: 60_000 } },
     );
     const liveBmcs = live.slice(0, 20);
@@ -110,7 +111,7 @@ describe('BMC isolation with 1 dead, 1 wrong-password and 20 live simulators', (
 
   it('keeps one operation in flight per BMC while running several BMCs at once', async () => {
     const { wrapped, peaks } = observe(runCommand);
-    const client = createBmcClient({ runCommand: wrapped, ipmitool: { cipherSuite: SIMULATOR_CIPHER_SUITE, home } }, { concurrency: 6 });
+    const client = createBmcClient({ runCommand: wrapped, ipmitool: { cipherSuite: SIMULATOR_CIPHER_SUITE, home, mode: 'one-shot' } }, { concurrency: 6 });
     const targets = live.slice(0, 6).map((bmc) => targetOf(bmc.url));
     const calls = targets.flatMap((target) => [client.getPower(target), client.getPower(target), client.getInfo(target)]);
     await Promise.all(calls);
@@ -121,7 +122,7 @@ describe('BMC isolation with 1 dead, 1 wrong-password and 20 live simulators', (
 
   it('never shows the password on any command line while a batch of calls runs', async () => {
     // With the stock vendor registry each ipmitool run lives longer, so the sampler sees more of them.
-    const client = createBmcClient({ runCommand, ipmitool: { cipherSuite: SIMULATOR_CIPHER_SUITE } }, { concurrency: 20 });
+    const client = createBmcClient({ runCommand, ipmitool: { cipherSuite: SIMULATOR_CIPHER_SUITE, mode: 'one-shot' } }, { concurrency: 20 });
     const seenIpmitool: string[] = [];
     const leaks: string[] = [];
     let running = true;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,11 +36,6 @@ function createRandom(seed: number): () => number {
     return state / 2 ** 32;
   };
 }
-
-// Known open problem: on a heavily loaded machine a run sometimes ends with the revision never finishing (every node
-// still `discovered`), most likely a wait for a boot after an interrupted power cycle that only its timeout ends.
-// Each attempt asserts everything; a second attempt with a new seed keeps that rare hang from failing CI until fixed.
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 describe('a controller killed with SIGKILL at random points during an apply, and restarted', () => {
   let dir: string;
@@ -106,6 +101,7 @@ describe('a controller killed with SIGKILL at random points during an apply, and
     const seed = Date.now() % 100_000;
     console.info(`crash test seed ${seed}`);
     const random = createRandom(seed);
+    const begun = Date.now();
     await start();
     const reports = reportContinuously();
     const boots = answerBoots(() => url, machines);
@@ -116,6 +112,7 @@ describe('a controller killed with SIGKILL at random points during an apply, and
         await plinth?.exited;
         await start();
       }
+      console.info(`${KILLS} kills and restarts done after ${Math.round((Date.now() - begun) / 1000)} s`);
       await waitForRevision(url, `main@sha1:${sha}`);
     } finally {
       await boots.stop();
@@ -160,5 +157,5 @@ describe('a controller killed with SIGKILL at random points during an apply, and
       await controllerStore.close();
       await store.close();
     }
-  }, 300_000);
+  }, 600_000);
 });

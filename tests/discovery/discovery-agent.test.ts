@@ -64,6 +64,7 @@ describe('discovery-agent.sh on this Debian machine', () => {
     const [request] = receiver.received;
     expect(request?.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request?.contentType).toBe('application/json');
+    expect(request?.contentEncoding).toBe('gzip');
     expect(request?.body).not.toContain(TOKEN);
     const report = JSON.parse(request?.body ?? '') as HardwareReport;
     expect(validateReport(report)).toEqual([]);
@@ -115,6 +116,14 @@ describe('discovery-agent.sh on this Debian machine', () => {
     expectMachineFacts(second, await readMachineFacts());
   });
 
+  it('resends the report uncompressed when the controller refuses gzip with 415', async () => {
+    receiver = await startReportReceiver([415]);
+    const result = await runAgent([], { PLINTH_REPORT_URL: receiver.url, ...FAST_RETRIES });
+    expect(result.exitCode).toBe(0);
+    expect(receiver.received.map((request) => request.contentEncoding)).toEqual(['gzip', undefined]);
+    expect(receiver.received[1]?.body).toBe(receiver.received[0]?.body);
+  });
+
   it('--dump writes the sections in the layout that report parse reads', async () => {
     const dump = path.join(scratch, 'dump');
     const result = await runAgent(['--dump', dump], {});
@@ -140,6 +149,7 @@ describe('discovery-agent.sh on this Debian machine', () => {
     expect(result.exitCode).toBe(0);
     expect(receiver.received).toHaveLength(2);
     expect(receiver.received[1]?.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(receiver.received[1]?.contentEncoding).toBeUndefined();
     const report = JSON.parse(receiver.received[1]?.body ?? '') as HardwareReport;
     expect(validateReport(report)).toEqual([]);
     expectMachineFacts(report, await readMachineFacts());

@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
-/** A request the receiver got: the body as text and the headers that matter to the agent's contract. */
+/** A request the receiver got: the body as text (inflated if it came gzipped) and the headers that matter to the agent's contract. */
 export interface ReceivedReport {
   body: string;
   authorization: string | undefined;
   contentType: string | undefined;
+  contentEncoding: string | undefined;
 }
 
 /**
@@ -24,10 +26,13 @@ export async function startReportReceiver(statuses: readonly number[] = []): Pro
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const contentEncoding = request.headers['content-encoding'];
       received.push({
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: (contentEncoding === 'gzip' ? gunzipSync(body) : body).toString('utf8'),
         authorization: request.headers.authorization,
         contentType: request.headers['content-type'],
+        contentEncoding,
       });
       const status = statuses[received.length - 1] ?? 202;
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitSource } from '../../reconciler/source/git-source.js';
 import { materializeRevision } from '../../reconciler/source/materialize-revision.js';
 import { formatRevision } from '../../reconciler/source/revision.js';
-import { createGitFixture, type GitFixture } from '../support/git-repo.js';
+import { createGitFixture, testGit, type GitFixture } from '../support/git-repo.js';
 
 describe('GitSource against a bare remote on disk', () => {
   let fixture: GitFixture;
@@ -71,6 +71,19 @@ describe('GitSource against a bare remote on disk', () => {
     const target = join(fixture.root, 'never');
     await expect(materializeRevision(controllerDir(), `main@sha1:${'0'.repeat(40)}`, target)).rejects.toMatchObject({ code: 'SOURCE_UNKNOWN_REVISION' });
     expect(existsSync(target)).toBe(false);
+  });
+
+  it('syncs into a clone left without its remote by a controller stopped between creating it and adding the remote', async () => {
+    const workDir = join(fixture.root, 'interrupted');
+    await mkdir(workDir, { recursive: true });
+    await testGit(workDir).init(['--quiet']);
+    const interrupted = new GitSource({ remoteUrl: fixture.remoteUrl, branch: 'main', workDir });
+
+    const result = await interrupted.sync();
+
+    expect(result.changed).toBe(true);
+    expect(result.revision).toEqual(await interrupted.checkHead());
+    expect(existsSync(join(workDir, 'nodes/n1.yaml'))).toBe(true);
   });
 
   it('refuses a remote URL that carries a password, without repeating it', () => {

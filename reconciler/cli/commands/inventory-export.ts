@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../../lib/atomic-write.js';
 import { UsageError } from '../../lib/errors.js';
+import { addProgressOptions, startProgress, writersAround, type ProgressFlags } from '../../lib/progress-flags.js';
+import type { ReportProgress } from '../../lib/progress.js';
 import { buildSnapshot } from '../../inventory/build-snapshot.js';
 import { checkSnapshot } from '../../inventory/read-snapshot.js';
 import type { HostnameAssignment, InventorySnapshot } from '../../inventory/snapshot.js';
@@ -11,7 +13,7 @@ import { SqliteControllerStore } from '../../store/sqlite/sqlite-controller-stor
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Store } from '../../store/types.js';
 
-interface ExportFlags {
+interface ExportFlags extends ProgressFlags {
   db: string;
   output?: string;
 }
@@ -31,13 +33,17 @@ function computeHighWater(hostnames: readonly HostnameAssignment[]): Record<stri
  * Reads every enrolled machine (with its latest report's inventory), the live address allocations and the
  * hostnames held, as one snapshot. Machines without a stored report are left out: compile needs facts.
  */
-export async function exportInventory(store: Store, hostnames: readonly HostnameIndex[], at: string): Promise<InventorySnapshot> {
+export async function exportInventory(store: Store, hostnames: readonly HostnameIndex[], at: string, onProgress?: ReportProgress): Promise<InventorySnapshot> {
   const entries = [];
-  for (const node of await store.listNodes()) {
+  const nodes = await store.listNodes();
+  for (const [index, node] of nodes.entries()) {
+    onProgress?.({ phase: 'read nodes', done: index, total: nodes.length, unit: 'nodes' });
     const [latest] = await store.listReports<Inventory>(node.id);
     if (!latest) continue;
     entries.push({ id: node.id, inventory: latest.inventory, firstSeen: node.firstSeen, lastSeen: node.lastSeen, state: node.state });
   }
+  onProgress?.({ phase: 'read nodes', done: nodes.length, total: nodes.length, unit: 'nodes' });
+  onProgress?.({ phase: 'read allocations' });
   const snapshot = buildSnapshot(entries, at);
   const allocations = (await store.listAllocations({})).map(({ network, address, nodeId }) => ({ network, address, nodeId }));
   allocations.sort((a, b) => compareText(a.network, b.network) || compareText(a.address, b.address));
@@ -50,17 +56,21 @@ export async function exportInventory(store: Store, hostnames: readonly Hostname
  * `plinth inventory export [--db PATH] [--output FILE]`: writes the inventory snapshot CI needs to run
  * `plinth plan` without reaching the controller. Example: `plinth inventory export --db /var/lib/plinth/plinth.db --output inventory.json`.
  */
-export async function runInventoryExport(flags: ExportFlags, write: (text: string) => void, now: () => Date = () => new Date()): Promise<number> {
+export async function runInventoryExport(flags: ExportFlags, write: (text: string) => void, now: () => Date = () => new Date(), onProgress?: ReportProgress): Promise<number> {
   if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}`);
   const store = SqliteStore.open(flags.db);
   const controller = SqliteControllerStore.open(flags.db);
   try {
-    const snapshot = await exportInventory(store, await controller.listHostnames(), now().toISOString());
+    const snapshot = await exportInventory(store, await controller.listHostnames(), now().toISOString(), onProgress);
+    onProgress?.({ phase: 'check snapshot', total: snapshot.nodes.length, unit: 'nodes' });
     const problems = checkSnapshot(snapshot);
     if (problems.length > 0) throw new UsageError(`the store holds data that does not form a valid snapshot:\n  ${problems.join('\n  ')}`);
     const text = `${JSON.stringify(snapshot, null, 2)}\n`;
     if (flags.output === undefined) write(text);
-    else await writeFileAtomic(flags.output, text);
+    else {
+      onProgress?.({ phase: 'write snapshot', total: text.length, unit: 'bytes' });
+      await writeFileAtomic(flags.output, text);
+    }
     return 0;
   } finally {
     await controller.close();
@@ -70,12 +80,17 @@ export async function runInventoryExport(flags: ExportFlags, write: (text: strin
 
 export function registerInventoryExport(program: Command): void {
   const inventory = program.commands.find((command) => command.name() === 'inventory') ?? program.command('inventory').description('inventory snapshots');
-  inventory
+  const command = inventory
     .command('export')
     .description('write the inventory snapshot (machines, allocations, hostnames) that `plinth plan --inventory` reads')
     .option('--db <path>', 'the SQLite store', '/var/lib/plinth/plinth.db')
-    .option('--output <file>', 'where to write the snapshot (stdout when absent)')
-    .action(async (flags: ExportFlags) => {
-      process.exitCode = await runInventoryExport(flags, (text) => process.stdout.write(text));
-    });
+    .option('--output <file>', 'where to write the snapshot (stdout when absent)');
+  addProgressOptions(command).action(async (flags: ExportFlags) => {
+    const progress = startProgress(flags, process.stderr, 'inventory export');
+    try {
+      process.exitCode = await runInventoryExport(flags, writersAround(progress).write, undefined, progress?.report);
+    } finally {
+      progress?.finish(process.exitCode === undefined ? 'failed' : 'done');
+    }
+  });
 }

@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError, PlinthError } from '../../lib/errors.js';
+import { addProgressOptions, startProgress, writersAround, type ProgressFlags } from '../../lib/progress-flags.js';
+import type { ReportProgress } from '../../lib/progress.js';
 import { buildSnapshot } from '../../inventory/build-snapshot.js';
 import { readSnapshot } from '../../inventory/read-snapshot.js';
 import type { InventorySnapshot } from '../../inventory/snapshot.js';
@@ -22,7 +24,7 @@ import { parseRevision } from '../../source/revision.js';
 
 type PlanOutput = 'text' | 'markdown' | 'json';
 
-interface PlanFlags {
+interface PlanFlags extends ProgressFlags {
   repo: string;
   base?: string;
   head?: string;
@@ -34,6 +36,8 @@ interface PlanFlags {
 interface PlanIo {
   write(text: string): void;
   warn(text: string): void;
+  /** Told each phase (read, validate, classify, compile, plan, render); never writes to stdout. */
+  progress?: ReportProgress;
 }
 
 /** Exit codes as `terraform plan -detailed-exitcode`: CI tells "nothing to do" from "changes" from "broken". */
@@ -49,7 +53,9 @@ function nameRevision(given: string, sha: string): string {
 }
 
 async function validateAt(dir: string, label: string, revision: string | undefined, io: PlanIo): Promise<DesiredState | undefined> {
-  const result = await validateRepository(dir, revision === undefined ? {} : { revision });
+  // The base's phases are told apart from the head's: both load and validate a whole repository.
+  const onProgress = label === 'head' ? io.progress : io.progress && ((update: Parameters<ReportProgress>[0]) => io.progress?.({ ...update, phase: `${label} ${update.phase}` }));
+  const result = await validateRepository(dir, { ...(revision === undefined ? {} : { revision }), onProgress });
   if (result.desired) return result.desired;
   io.warn(`plinth: the ${label} revision is invalid:\n${formatText(result.problems, { files: result.files, manifestCount: result.manifestCount })}`);
   return undefined;
@@ -93,7 +99,9 @@ async function materialize(flags: PlanFlags, scratch: string): Promise<Revisions
 }
 
 async function planWith(flags: PlanFlags, revisions: Revisions, io: PlanIo): Promise<number> {
+  if (flags.inventory !== undefined) io.progress?.({ phase: 'read inventory' });
   let snapshot: InventorySnapshot = flags.inventory === undefined ? buildSnapshot([], '1970-01-01T00:00:00Z') : await readSnapshot(flags.inventory);
+  if (flags.inventory !== undefined) io.progress?.({ phase: 'read inventory', done: snapshot.nodes.length, unit: 'nodes' });
   const desired = await validateAt(revisions.headDir, 'head', revisions.head, io);
   if (!desired) return PLAN_EXIT.error;
   let applied: AppliedNodeState[] = [];
@@ -101,12 +109,14 @@ async function planWith(flags: PlanFlags, revisions: Revisions, io: PlanIo): Pro
   else if (revisions.baseDir !== undefined && revisions.base !== undefined) {
     const base = await validateAt(revisions.baseDir, 'base', revisions.base, io);
     if (!base) return PLAN_EXIT.error;
+    io.progress?.({ phase: 'base compile', total: snapshot.nodes.length, unit: 'nodes' });
     ({ applied, snapshot } = describeAppliedRevision(base, snapshot, revisions.base));
   }
   const { plan } = planDesiredState({
     desired, snapshot, applied, approvals: parseApprovalTrailers(revisions.approvalsText), revision: revisions.head,
-    ...(revisions.base === undefined ? {} : { baseRevision: revisions.base }),
+    ...(revisions.base === undefined ? {} : { baseRevision: revisions.base }), onProgress: io.progress,
   });
+  io.progress?.({ phase: 'render', total: plan.actions.length, unit: 'actions' });
   io.write(RENDERERS[flags.output](plan));
   return hasChanges(plan) ? PLAN_EXIT.changes : PLAN_EXIT.noChanges;
 }
@@ -121,6 +131,7 @@ export async function runPlan(flags: PlanFlags, io: PlanIo): Promise<number> {
   const scratch = fromGit ? await mkdtemp(join(tmpdir(), 'plinth-plan-')) : undefined;
   try {
     if (flags.head !== undefined && /@/.test(flags.head)) parseRevision(flags.head);
+    if (scratch !== undefined) io.progress?.({ phase: 'read revisions from git' });
     const revisions: Revisions = scratch === undefined ? { headDir: flags.repo, head: 'working-tree', approvalsText: '' } : await materialize(flags, scratch);
     return await planWith(flags, revisions, io);
   } catch (error) {
@@ -132,7 +143,7 @@ export async function runPlan(flags: PlanFlags, io: PlanIo): Promise<number> {
 }
 
 export function registerPlan(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .description('show what each machine will undergo at a revision (exit 0 no changes, 2 changes, 1 error)')
     .option('--repo <path>', 'cluster repository (a Git repository with --base/--head)', '.')
@@ -140,8 +151,10 @@ export function registerPlan(program: Command): void {
     .option('--head <rev>', 'revision to plan (default HEAD when --base is given)')
     .option('--inventory <file>', 'inventory snapshot (JSON) as `plinth inventory export` writes it')
     .option('--applied <file>', 'applied node states (JSON array), instead of the base revision')
-    .addOption(new Option('--output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .action(async (flags: PlanFlags) => {
-      process.exitCode = await runPlan(flags, { write: (text) => process.stdout.write(text), warn: (text) => process.stderr.write(text) });
-    });
+    .addOption(new Option('--output <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'));
+  addProgressOptions(command).action(async (flags: PlanFlags) => {
+    const progress = startProgress(flags, process.stderr, 'plan');
+    process.exitCode = await runPlan(flags, { ...writersAround(progress), progress: progress?.report });
+    progress?.finish(process.exitCode === PLAN_EXIT.error ? 'failed' : 'done');
+  });
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildServeSettings, parseListen } from './serve.js';
 
 const FLAGS = { repo: '/srv/cluster.git', branch: 'main', data: '/var/lib/plinth', listen: '127.0.0.1:8080', cluster: 'pub1', pollInterval: '60', notes: true, encServerName: ['localhost'], encServerAddress: ['127.0.0.1'], puppetServer: [] };
@@ -28,5 +31,20 @@ describe('plinth serve flags', () => {
   it('enables the ENC endpoint only when it is given a listener', async () => {
     expect((await buildServeSettings(FLAGS, {})).enc).toBeUndefined();
     expect((await buildServeSettings({ ...FLAGS, encListen: '0.0.0.0:8140' }, {})).enc).toMatchObject({ listen: { host: '0.0.0.0', port: 8140 }, serverNames: ['localhost'] });
+  });
+
+  it('enables image push with --ssh-key and Puppet runs only with --puppet-ssh as well', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plinth-serve-key-'));
+    try {
+      const key = join(dir, 'id_ed25519');
+      await writeFile(key, '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
+      await chmod(key, 0o600);
+      expect((await buildServeSettings(FLAGS, {})).deploy).toBeUndefined();
+      expect((await buildServeSettings({ ...FLAGS, sshKey: key }, {})).deploy).toMatchObject({ puppet: false, sshPort: 22 });
+      expect((await buildServeSettings({ ...FLAGS, sshKey: key, puppetSsh: true, sshPort: '2222' }, {})).deploy).toMatchObject({ puppet: true, sshPort: 2222 });
+      await expect(buildServeSettings({ ...FLAGS, puppetSsh: true }, {})).rejects.toThrow('--puppet-ssh and --ssh-port need --ssh-key');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

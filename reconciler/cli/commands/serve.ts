@@ -6,6 +6,7 @@ import type { BootSettings } from '../../drivers/boot/types.js';
 import type { DnsmasqSettings } from '../../drivers/dhcp/index.js';
 import { UsageError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
+import { readPrivateKeyFile } from '../../lib/read-private-key.js';
 
 interface ServeFlags {
   repo: string;
@@ -28,6 +29,14 @@ interface ServeFlags {
   bootAssets?: string;
   allowedSigners?: string;
   gnupgHome?: string;
+  forge?: string;
+  forgeUrl?: string;
+  forgeRepo?: string;
+  forgeTokenEnv?: string;
+  forgeTargetUrl?: string;
+  sshKey?: string;
+  sshPort?: string;
+  puppetSsh?: boolean;
 }
 
 /** `HOST:PORT` (IPv6 hosts in brackets) → parts; a port of 0 picks a free one. */
@@ -81,9 +90,22 @@ export async function buildServeSettings(flags: ServeFlags, env: Readonly<Record
     ...(dnsmasq ? { dnsmasq } : {}),
     ...buildEndpoints(flags, dataDir, bootSettings),
     ...buildSignaturePolicy(flags),
+    ...buildForgeSettings(flags, env),
     ...(flags.encDir ? { encDir: resolve(flags.encDir) } : {}),
     ...(flags.ipmiCipherSuite ? { ipmiCipherSuite: flags.ipmiCipherSuite } : {}),
+    ...(await buildDeploySettings(flags)),
   };
+}
+
+/** `--ssh-key` enables image push and disk wipe; `--puppet-ssh` adds Puppet runs over the same key. */
+async function buildDeploySettings(flags: ServeFlags): Promise<Pick<ServeSettings, 'deploy'>> {
+  if (flags.sshKey === undefined) {
+    if (flags.puppetSsh || flags.sshPort !== undefined) throw new UsageError('--puppet-ssh and --ssh-port need --ssh-key');
+    return {};
+  }
+  const port = flags.sshPort === undefined ? 22 : Number(flags.sshPort);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--ssh-port must be a TCP port, got "${flags.sshPort ?? ''}"`);
+  return { deploy: { privateKey: await readPrivateKeyFile(resolve(flags.sshKey)), puppet: flags.puppetSsh ?? false, sshPort: port } };
 }
 
 function buildSignaturePolicy(flags: ServeFlags): Pick<ServeSettings, 'signatures'> {
@@ -91,6 +113,24 @@ function buildSignaturePolicy(flags: ServeFlags): Pick<ServeSettings, 'signature
   if (flags.allowedSigners !== undefined) return { signatures: { kind: 'ssh', allowedSignersFile: resolve(flags.allowedSigners) } };
   if (flags.gnupgHome !== undefined) return { signatures: { kind: 'openpgp', gnupgHome: resolve(flags.gnupgHome) } };
   return {};
+}
+
+const FORGE_API_ROOTS: Readonly<Record<string, string | undefined>> = { github: 'https://api.github.com', gitlab: undefined, gitea: undefined };
+
+/** Commit statuses: the forge, its API root, the project, and the token read from the variable `--forge-token-env` names. */
+export function buildForgeSettings(flags: ServeFlags, env: Readonly<Record<string, string | undefined>>): Pick<ServeSettings, 'forge'> {
+  const { forge: kind, forgeRepo: project, forgeTokenEnv: tokenEnv } = flags;
+  if (kind === undefined) {
+    if (flags.forgeUrl ?? project ?? tokenEnv ?? flags.forgeTargetUrl) throw new UsageError('--forge-url, --forge-repo, --forge-token-env and --forge-target-url need --forge');
+    return {};
+  }
+  if (kind !== 'github' && kind !== 'gitlab' && kind !== 'gitea') throw new UsageError(`--forge must be github, gitlab or gitea, got "${kind}"`);
+  const baseUrl = flags.forgeUrl ?? FORGE_API_ROOTS[kind];
+  if (baseUrl === undefined || !/^https?:\/\/[^/]/.test(baseUrl)) throw new UsageError(`--forge-url must be the ${kind} API root (http or https URL), got "${baseUrl ?? ''}"`);
+  if (project === undefined || (kind !== 'gitlab' && !/^[^/\s]+\/[^/\s]+$/.test(project))) throw new UsageError(`--forge-repo must be ${kind === 'gitlab' ? 'a project id or path' : '"owner/repo"'}, got "${project ?? ''}"`);
+  const token = tokenEnv === undefined ? undefined : env[tokenEnv];
+  if (tokenEnv === undefined || !token) throw new UsageError(`--forge-token-env must name a set environment variable holding the ${kind} token${tokenEnv ? ` (${tokenEnv} is not set)` : ''}`);
+  return { forge: { kind, baseUrl, project, token, ...(flags.forgeTargetUrl ? { targetUrl: flags.forgeTargetUrl } : {}) } };
 }
 
 /** Resolves on the first SIGTERM or SIGINT. */
@@ -114,7 +154,7 @@ export function registerServe(program: Command): void {
     .option('--branch <name>', 'branch to follow', 'main')
     .option('--data <dir>', 'where the store, the clone and the ENC files live', '/var/lib/plinth')
     .option('--listen <host:port>', 'HTTP listener for reports, webhook, metrics and status', '127.0.0.1:8080')
-    .option('--cluster <name>', 'cluster name for commits too broken to name their own', 'cluster')
+    .option('--cluster <name>', 'cluster name: the commit-status context plinth/<name>, and the name of commits too broken to name their own', 'cluster')
     .option('--poll-interval <seconds>', 'how often the remote branch is checked', '60')
     .option('--webhook-secret-env <name>', 'environment variable holding the webhook secret')
     .option('--dnsmasq-settings <file>', 'JSON dnsmasq settings of the provisioning network (DHCP steps are skipped without)')
@@ -130,6 +170,14 @@ export function registerServe(program: Command): void {
     .option('--puppet-server <names...>', 'certificate names of the Puppet server (may read every ENC)', [])
     .option('--boot-settings <file>', 'JSON boot settings (controller URL, discovery and deploy images); enables /boot routes')
     .option('--boot-assets <dir>', 'kernels, initrds and iPXE binaries served under /boot/assets (default <data>/boot-assets)')
+    .option('--forge <kind>', 'post commit statuses (plinth/<cluster>) to github, gitlab or gitea')
+    .option('--forge-url <url>', 'the forge API root (default https://api.github.com for github)')
+    .option('--forge-repo <project>', 'owner/name (github, gitea) or project id or path (gitlab) of the cluster repository')
+    .option('--forge-token-env <name>', 'environment variable holding the forge token (never given on the command line)')
+    .option('--forge-target-url <url>', 'link shown with each commit status')
+    .option('--ssh-key <file>', 'the controller\'s SSH private key (mode 0600): enables image push and disk wipe in the live system')
+    .option('--ssh-port <port>', 'SSH port of the live and installed systems (default 22)')
+    .option('--puppet-ssh', 'run Puppet on installed nodes over SSH (needs --ssh-key); without it nodes end `installed`')
     .action(async (flags: ServeFlags) => {
       const log = createLogger();
       const plinth = await startPlinth(await buildServeSettings(flags, process.env), log);

@@ -9,4 +9,4 @@ export {
   type BmcDriverFactory,
 } from './registry.js';
 export { ISOLATION_DEFAULTS, type IsolationOptions, type IsolatedBmcDriver } from './isolation/index.js';
-export { prepareIpmitoolHome } from './ipmitool/index.js';
+export { prepareIpmitoolHome, startProcess, type IpmitoolMode, type ProcessStarter } from './ipmitool/index.js';

@@ -1,6 +1,6 @@
 import type { CommandRunner } from '../../lib/command.js';
 import { parseBmcAddress, type BmcProtocol } from './address.js';
-import { createIpmitoolDriver, type IpmitoolDriverOptions } from './ipmitool/index.js';
+import { createIpmitoolDriver, startProcess, type IpmitoolDriverOptions, type ProcessStarter } from './ipmitool/index.js';
 import { isolateBmcDriver, type IsolatedBmcDriver, type IsolationOptions } from './isolation/index.js';
 import { createRedfishDriver, type RedfishDriverOptions } from './redfish/index.js';
 import type { BmcDriver, BmcTarget } from './types.js';
@@ -8,7 +8,9 @@ import type { BmcDriver, BmcTarget } from './types.js';
 /** What BMC drivers may need from the outside world; passed in, never imported. */
 export interface BmcDriverDeps {
   runCommand: CommandRunner;
-  ipmitool?: Omit<IpmitoolDriverOptions, 'runCommand'>;
+  /** Starts long-lived programs (ipmitool sessions) where `runCommand` runs its programs; Node's spawn by default. */
+  startProcess?: ProcessStarter;
+  ipmitool?: Omit<IpmitoolDriverOptions, 'runCommand' | 'startProcess'>;
   redfish?: RedfishDriverOptions;
 }
 
@@ -16,7 +18,8 @@ export type BmcDriverFactory = (deps: BmcDriverDeps) => BmcDriver;
 
 /** One implementation per address scheme (`ipmi://`, `redfish+https://`). */
 export const bmcDriverFactories: Readonly<Record<BmcProtocol, BmcDriverFactory>> = {
-  ipmi: (deps) => createIpmitoolDriver({ ...deps.ipmitool, runCommand: deps.runCommand }),
+  ipmi: (deps) =>
+    createIpmitoolDriver({ ...deps.ipmitool, runCommand: deps.runCommand, startProcess: deps.startProcess ?? startProcess }),
   redfish: (deps) => createRedfishDriver(deps.redfish ?? {}),
 };
 
@@ -24,7 +27,7 @@ export const bmcDriverFactories: Readonly<Record<BmcProtocol, BmcDriverFactory>>
 export function createProtocolDriver(
   deps: BmcDriverDeps,
   factories: Readonly<Record<BmcProtocol, BmcDriverFactory>> = bmcDriverFactories,
-): BmcDriver {
+): BmcDriver & { close(): Promise<void> } {
   const drivers = new Map<BmcProtocol, BmcDriver>();
   function driverFor(target: BmcTarget): BmcDriver {
     const { protocol } = parseBmcAddress(target.address);
@@ -40,10 +43,16 @@ export function createProtocolDriver(
     ensurePower: async (target, action, opts) => driverFor(target).ensurePower(target, action, opts),
     ensureBootDevice: async (target, device, opts) => driverFor(target).ensureBootDevice(target, device, opts),
     getInfo: async (target, opts) => driverFor(target).getInfo(target, opts),
+    close: async () => {
+      await Promise.all([...drivers.values()].map(async (driver) => driver.close?.()));
+    },
   };
 }
 
-/** The BMC client the apply stage uses: every protocol, behind per-BMC isolation and global limits. */
+/**
+ * The BMC client the apply stage uses: every protocol, behind per-BMC isolation and global limits. IPMI runs on
+ * long-lived sessions unless `ipmitool.mode` is `one-shot`; `close()` it at shutdown.
+ */
 export function createBmcClient(deps: BmcDriverDeps, isolation: IsolationOptions = {}): IsolatedBmcDriver {
   return isolateBmcDriver(createProtocolDriver(deps), isolation);
 }

@@ -76,4 +76,6 @@ export interface BmcDriver {
     options: BootOptions & CallOptions,
   ): Promise<EnsureResult<BootSetting>>;
   getInfo(target: BmcTarget, opts?: CallOptions): Promise<BmcInfo>;
+  /** Ends what the driver keeps open between calls (BMC sessions and their processes); call it at shutdown. */
+  close?(): Promise<void>;
 }

@@ -61,8 +61,21 @@ export function explainMismatch(disk: BlockDisk, hints: RootDeviceHints): string
   const failed = checks.find(([holds]) => !holds);
   if (failed) return failed[1];
   const minBytes = hints.minSizeBytes ?? (hasIdentityHint(hints) ? 1 : DEFAULT_MIN_BYTES);
-  if (disk.sizeBytes < minBytes) return `size ${disk.sizeBytes} bytes is below ${minBytes} bytes`;
+  if (disk.sizeBytes < minBytes) return `${describeSize(disk.sizeBytes)}, below ${describeSize(minBytes)}`;
   return undefined;
+}
+
+/** Sizes as an operator reads them: `512 MiB`, `1.2 GiB`. */
+export function describeSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = unit === 0 || Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
+  return `${shown} ${units[unit]}`;
 }
 
 function hasIdentityHint(hints: RootDeviceHints): boolean {

@@ -90,7 +90,7 @@ export interface ImageDriver<I extends ImageSpec = ImageSpec> {
  * Stable error codes of image drivers. Transient (retry the whole ensure): IMAGE_CONNECT when the connection
  * failed or dropped. Never retried: IMAGE_HOST_KEY (the node is not the one discovered), IMAGE_CHECKSUM,
  * IMAGE_NO_DISK, IMAGE_DISK_TOO_SMALL, IMAGE_DISK_LIST, IMAGE_FORMAT, IMAGE_QEMU_IMG_MISSING, IMAGE_WRITE,
- * IMAGE_RECIPE_FAILED, IMAGE_INVALID.
+ * IMAGE_RECIPE_FAILED, IMAGE_INVALID. IMAGE_FETCH (an image download failed) is transient when the server or network failed.
  */
 export type ImageErrorCode =
   | 'IMAGE_HOST_KEY'
@@ -103,4 +103,5 @@ export type ImageErrorCode =
   | 'IMAGE_QEMU_IMG_MISSING'
   | 'IMAGE_WRITE'
   | 'IMAGE_RECIPE_FAILED'
-  | 'IMAGE_INVALID';
+  | 'IMAGE_INVALID'
+  | 'IMAGE_FETCH';

@@ -13,6 +13,7 @@ export interface ForgeRequest {
 export class ForgeHttp {
   private readonly gate: RateGate;
   private readonly fetch: typeof fetch;
+  private prepaid = 0;
 
   constructor(
     private readonly forge: string,
@@ -24,8 +25,19 @@ export class ForgeHttp {
     this.fetch = config.fetch ?? fetch;
   }
 
+  /**
+   * Takes the request budget of a whole operation (read, then write) before its first request: admitted
+   * one request at a time, an operation refused halfway would spend its read's token again on every retry
+   * and never get through at a steady rate.
+   */
+  admit(requests: number): void {
+    this.gate.admit(this.forge, requests);
+    this.prepaid = requests;
+  }
+
   async send<T>(request: ForgeRequest): Promise<T> {
-    this.gate.admit(this.forge);
+    if (this.prepaid > 0) this.prepaid -= 1;
+    else this.gate.admit(this.forge);
     const response = await this.fetchOrThrow(request);
     const waitMs = this.gate.observe(response.headers);
     const text = await response.text();

@@ -20,14 +20,15 @@ export class RateGate {
     this.updatedAt = now();
   }
 
-  /** Takes a token or throws FORGE_RATE_LIMITED with `retryAfterMs`. */
-  admit(forge: string): void {
+  /** Takes `cost` tokens (one per request) or throws FORGE_RATE_LIMITED with `retryAfterMs`. */
+  admit(forge: string, cost = 1): void {
     const now = this.now();
     if (now < this.pausedUntil) throw rateLimited(forge, this.pausedUntil - now, 'forge asked to wait');
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
     this.updatedAt = now;
-    if (this.tokens < 1) throw rateLimited(forge, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000), 'local request budget spent');
-    this.tokens -= 1;
+    const needed = Math.min(cost, this.burst);
+    if (this.tokens < needed) throw rateLimited(forge, Math.ceil(((needed - this.tokens) / this.perSecond) * 1000), 'local request budget spent', true);
+    this.tokens -= needed;
   }
 
   /** Reads the forge's rate-limit headers; returns how long it asked us to wait, if it did. */
@@ -55,6 +56,7 @@ function readWaitMs(headers: Headers, now: number): number | undefined {
   return undefined;
 }
 
-export function rateLimited(forge: string, retryAfterMs: number, reason: string): PlinthError {
-  return new PlinthError('FORGE_RATE_LIMITED', `${forge} rate limit: ${reason}`, { transient: true, details: { forge, retryAfterMs } });
+/** `local`: our own request budget refused it, not the forge (an ordinary wait, not worth a warning). */
+export function rateLimited(forge: string, retryAfterMs: number, reason: string, local = false): PlinthError {
+  return new PlinthError('FORGE_RATE_LIMITED', `${forge} rate limit: ${reason}`, { transient: true, details: { forge, retryAfterMs, ...(local ? { local } : {}) } });
 }

@@ -1,6 +1,6 @@
 import { PlinthError } from '../../lib/errors.js';
 import type { AppliedNodeState } from '../../plan/types.js';
-import type { HostnameIndex, LifecycleChange } from '../controller-types.js';
+import type { AppliedStateQuery, HostnameIndex, LifecycleChange } from '../controller-types.js';
 import type { SqliteDatabase } from './open-database.js';
 
 interface NodeErrorRow {
@@ -13,6 +13,10 @@ interface NodeErrorRow {
 export class AppliedStateRows {
   private readonly upsert;
   private readonly selectAll;
+  private readonly selectAllElided;
+  private readonly selectOne;
+  private readonly selectOneElided;
+  private readonly selectEnc;
   private readonly insertHostname;
   private readonly hostnameOf;
   private readonly selectHostnames;
@@ -26,6 +30,15 @@ export class AppliedStateRows {
         boot_device = excluded.boot_device, power = excluded.power, image = excluded.image,
         puppet_result = excluded.puppet_result, updated_at = excluded.updated_at, document = excluded.document`);
     this.selectAll = db.prepare<[], { document: string }>('SELECT document FROM applied_state WHERE document IS NOT NULL ORDER BY node_id');
+    // The ENC text is most of a document: leaving it in SQLite keeps one copy per node out of the controller's heap.
+    this.selectAllElided = db.prepare<[], { document: string }>(
+      "SELECT json_replace(document, '$.encYaml', '') AS document FROM applied_state WHERE document IS NOT NULL ORDER BY node_id",
+    );
+    this.selectOne = db.prepare<[string], { document: string }>('SELECT document FROM applied_state WHERE node_id = ? AND document IS NOT NULL');
+    this.selectOneElided = db.prepare<[string], { document: string }>(
+      "SELECT json_replace(document, '$.encYaml', '') AS document FROM applied_state WHERE node_id = ? AND document IS NOT NULL",
+    );
+    this.selectEnc = db.prepare<[string], { enc: string | null }>("SELECT json_extract(document, '$.encYaml') AS enc FROM applied_state WHERE node_id = ?");
     this.insertHostname = db.prepare('INSERT INTO hostname_indices (role, idx, node_id, allocated_at, hostname) VALUES (?, ?, ?, ?, ?)');
     this.hostnameOf = db.prepare<[string, string], { idx: number }>('SELECT idx FROM hostname_indices WHERE role = ? AND node_id = ?');
     this.selectHostnames = db.prepare<[], { role: string; idx: number; node_id: string; hostname: string | null }>(
@@ -50,8 +63,21 @@ export class AppliedStateRows {
     });
   }
 
-  list(): AppliedNodeState[] {
-    return this.selectAll.all().map((row) => JSON.parse(row.document) as AppliedNodeState);
+  list(query: AppliedStateQuery = {}): AppliedNodeState[] {
+    const parse = (row: { document: string }): AppliedNodeState => JSON.parse(row.document) as AppliedNodeState;
+    if (query.nodeIds === undefined) return (query.elideEncYaml ? this.selectAllElided : this.selectAll).all().map(parse);
+    const select = query.elideEncYaml ? this.selectOneElided : this.selectOne;
+    const rows = [...new Set(query.nodeIds)].sort().map((nodeId) => select.get(nodeId));
+    return rows.filter((row) => row !== undefined).map(parse);
+  }
+
+  readEncs(nodeIds: readonly string[]): Map<string, string> {
+    const encs = new Map<string, string>();
+    for (const nodeId of nodeIds) {
+      const enc = this.selectEnc.get(nodeId)?.enc;
+      if (typeof enc === 'string') encs.set(nodeId, enc);
+    }
+    return encs;
   }
 
   /** Idempotent for the same node; a role's index held by another node is a conflict, never overwritten. */

@@ -11,8 +11,18 @@ import type { EncodedReport } from '../types.js';
  * @example encodeReport(body, inventory).rawSha256
  */
 export function encodeReport(rawBody: Uint8Array, inventory: unknown): EncodedReport {
+  return encodeGzippedReport(gzipSync(rawBody, { level: constants.Z_BEST_SPEED }), rawBody, inventory);
+}
+
+/**
+ * The stored form of a body that arrived gzip-compressed: those bytes are kept as they are, so only the
+ * digest and size of the inflated body (the JSON that was checked) are computed.
+ *
+ * @example encodeGzippedReport(received, gunzipSync(received), inventory).rawBytes
+ */
+export function encodeGzippedReport(gzip: Uint8Array, rawBody: Uint8Array, inventory: unknown): EncodedReport {
   return {
-    rawGzip: gzipSync(rawBody, { level: constants.Z_BEST_SPEED }),
+    rawGzip: gzip,
     rawSha256: createHash('sha256').update(rawBody).digest('hex'),
     rawBytes: rawBody.byteLength,
     inventoryJson: JSON.stringify(inventory),

@@ -88,6 +88,7 @@ export class ReportRows {
   private readonly insertEvent;
   private readonly insertConflict;
   private readonly latestInventory;
+  private readonly latestOfNode;
   private readonly reportsOfNode;
   private readonly reportById;
   private readonly eventsOfNode;
@@ -105,6 +106,9 @@ export class ReportRows {
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.latestInventory = db.prepare<[string], { inventory: string }>(
       'SELECT inventory FROM reports WHERE node_id = ? ORDER BY id DESC LIMIT 1',
+    );
+    this.latestOfNode = db.prepare<[string], Omit<ReportRow, 'raw_gzip'>>(
+      'SELECT id, node_id, received_at, source_address, raw_sha256, inventory FROM reports WHERE node_id = ? ORDER BY id DESC LIMIT 1',
     );
     this.reportsOfNode = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE node_id = ? ORDER BY id DESC');
     this.reportById = db.prepare<[number], ReportRow>('SELECT * FROM reports WHERE id = ?');
@@ -134,6 +138,19 @@ export class ReportRows {
   previousInventory<T>(nodeId: string): T | undefined {
     const row = this.latestInventory.get(nodeId);
     return row ? (JSON.parse(row.inventory) as T) : undefined;
+  }
+
+  latestForNode<T>(nodeId: string): Omit<StoredReport<T>, 'rawBody'> | undefined {
+    const row = this.latestOfNode.get(nodeId);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      nodeId: row.node_id ?? undefined,
+      receivedAt: row.received_at,
+      sourceAddress: row.source_address ?? undefined,
+      rawSha256: row.raw_sha256,
+      inventory: JSON.parse(row.inventory) as T,
+    };
   }
 
   listForNode<T>(nodeId: string): StoredReport<T>[] {

@@ -1,5 +1,5 @@
 import type { AppliedNodeState, NodeLifecycle } from '../../plan/types.js';
-import type { ControllerStore, Enrolment, HostnameIndex, LifecycleChange, RevisionPhase, RevisionRecord } from '../controller-types.js';
+import type { AppliedStateQuery, ControllerStore, Enrolment, HostnameIndex, LifecycleChange, RevisionPhase, RevisionRecord } from '../controller-types.js';
 import type { IpAllocation, JournalEntry, JournalState, NewJournalEntry } from '../types.js';
 import { AllocationRows } from './allocation-rows.js';
 import { AppliedStateRows } from './applied-state-rows.js';
@@ -37,8 +37,12 @@ export class SqliteControllerStore implements ControllerStore {
     return new SqliteControllerStore(openDatabase(path, { synchronous: 'FULL' }));
   }
 
-  async listAppliedStates(): Promise<AppliedNodeState[]> {
-    return this.applied.list();
+  async listAppliedStates(query: AppliedStateQuery = {}): Promise<AppliedNodeState[]> {
+    return this.applied.list(query);
+  }
+
+  async readAppliedEncs(nodeIds: readonly string[]): Promise<Map<string, string>> {
+    return this.applied.readEncs(nodeIds);
   }
 
   async saveAppliedState(state: AppliedNodeState, at: string): Promise<void> {
@@ -61,9 +65,11 @@ export class SqliteControllerStore implements ControllerStore {
     return this.applied.listHostnames();
   }
 
-  async listLatestInventories<T>(): Promise<Map<string, T>> {
-    const rows = this.latestInventories.all();
-    return new Map(rows.map((row) => [row.node_id, JSON.parse(row.inventory) as T]));
+  async listLatestInventories<T>(prepare: (parsed: unknown) => T = (parsed) => parsed as T): Promise<Map<string, T>> {
+    // Row by row: each stored text and its parsed form are garbage before the next row, never 10,000 at once.
+    const inventories = new Map<string, T>();
+    for (const row of this.latestInventories.iterate()) inventories.set(row.node_id, prepare(JSON.parse(row.inventory)));
+    return inventories;
   }
 
   async listLiveAllocations(): Promise<IpAllocation[]> {

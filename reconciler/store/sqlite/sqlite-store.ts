@@ -83,6 +83,10 @@ export class SqliteStore implements Store {
     return this.reports.get<T>(id);
   }
 
+  async getLatestReport<T>(nodeId: string): Promise<Omit<StoredReport<T>, 'rawBody'> | undefined> {
+    return this.reports.latestForNode<T>(nodeId);
+  }
+
   async listNodeEvents(nodeId: string): Promise<NodeEvent[]> {
     return this.reports.listEvents(nodeId);
   }

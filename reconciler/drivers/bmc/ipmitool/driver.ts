@@ -14,7 +14,17 @@ import type {
   PowerState,
 } from '../types.js';
 import { classifyFailure } from './classify.js';
-import { parseBootFlags, parseMcInfo, parsePowerStatus } from './parse.js';
+import { parseActionDone, parseBootFlags, parseMcInfo, parsePowerStatus } from './parse.js';
+import { callInSession, type Invocation, type SessionContext } from './session-call.js';
+import { createSessionPool } from './session-pool.js';
+import { startProcess as startNodeProcess, type ProcessStarter } from './shell-session.js';
+
+/**
+ * `session`: one long-lived `ipmitool shell` (one RMCP+ session) per BMC, fed commands on stdin, closed after
+ * `sessionIdleMs` without calls. `one-shot`: one ipmitool process (and one session) per command, for BMCs that
+ * misbehave with long sessions.
+ */
+export type IpmitoolMode = 'session' | 'one-shot';
 
 export interface IpmitoolDriverOptions {
   runCommand: CommandRunner;
@@ -33,6 +43,24 @@ export interface IpmitoolDriverOptions {
    * ipmitool run several times cheaper in CPU). Unset: ipmitool runs with the inherited HOME.
    */
   home?: string;
+  /**
+   * Starts session processes (the default starts them here; a caller whose `runCommand` runs elsewhere, in a
+   * network namespace say, passes one that starts them there too).
+   */
+  startProcess?: ProcessStarter;
+  /** `session` by default when `startProcess` is given, else `one-shot` (sessions start where `runCommand` runs). */
+  mode?: IpmitoolMode;
+  /** How long an unused session stays open. Real BMCs expire idle sessions after about 60 s. */
+  sessionIdleMs?: number;
+  /** Most sessions kept open at once; the least recently used idle one is closed to open another. */
+  maxSessions?: number;
+}
+
+/** The ipmitool driver; `close()` ends its sessions (on the BMCs too) and their processes. */
+export interface IpmitoolDriver extends BmcDriver {
+  close(): Promise<void>;
+  /** Process ids of the sessions open now. */
+  readonly sessionPids: number[];
 }
 
 const DEFAULTS = {
@@ -41,6 +69,9 @@ const DEFAULTS = {
   cipherSuite: '17',
   timeoutMs: 10_000,
   retransmit: { timeoutSeconds: 1, retries: 1 },
+  // Well under the ~60 s after which real BMCs drop an idle session, and longer than a reconcile's gaps.
+  sessionIdleMs: 20_000,
+  maxSessions: 64,
 };
 
 /** The ipmitool sub-command for each power action, once the current state is known. */
@@ -67,41 +98,72 @@ function bootConverged(current: BootSetting, device: BootDevice, options: BootOp
   return true;
 }
 
-export function createIpmitoolDriver(options: IpmitoolDriverOptions): BmcDriver {
+export function createIpmitoolDriver(options: IpmitoolDriverOptions): IpmitoolDriver {
   const settings = { ...DEFAULTS, ...options };
+  const mode: IpmitoolMode = options.mode ?? (options.startProcess ? 'session' : 'one-shot');
+  const startProcess = options.startProcess ?? (mode === 'session' ? startNodeProcess : undefined);
+  const pool = createSessionPool(settings.sessionIdleMs, settings.maxSessions);
 
-  /** `fullRegistry`: the call prints vendor names, so it must see the system registry. */
-  async function run(
-    target: BmcTarget,
-    command: string[],
-    opts: CallOptions = {},
-    fullRegistry = false,
-  ): Promise<string> {
+  function resolveHost(target: BmcTarget): { host: string; port: number } {
     const address = parseBmcAddress(target.address);
     if (address.protocol !== 'ipmi') {
       throw new BmcError('BMC_UNSUPPORTED', `the ipmitool driver cannot drive ${target.address}`);
     }
-    // The password travels only in the environment (-E); argv is readable by every user through /proc.
-    const args = [
-      ...['-I', settings.interface, '-H', address.host, '-p', String(address.port)],
+    return address;
+  }
+
+  /** ipmitool's options for a BMC. The password travels only in the environment (-E): argv is public in /proc. */
+  function optionsFor(target: BmcTarget): string[] {
+    const { host, port } = resolveHost(target);
+    return [
+      ...['-I', settings.interface, '-H', host, '-p', String(port)],
       ...['-U', target.credentials.username, '-E', '-C', settings.cipherSuite],
       ...['-N', String(settings.retransmit.timeoutSeconds), '-R', String(settings.retransmit.retries)],
       '-v',
-      ...command,
     ];
+  }
+
+  /** `fullRegistry`: the call prints vendor names, so it must see the system registry. */
+  function envFor(target: BmcTarget, fullRegistry: boolean): Record<string, string> {
     const env: Record<string, string> = { IPMI_PASSWORD: target.credentials.password };
     if (settings.home !== undefined && !fullRegistry) env.HOME = settings.home;
-    const result = await settings.runCommand(settings.program, args, {
-      env,
-      timeoutMs: opts.timeoutMs ?? settings.timeoutMs,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+    return env;
+  }
+
+  async function runOnce(target: BmcTarget, command: string[], timeoutMs: number, signal?: AbortSignal, fullRegistry = false): Promise<string> {
+    const result = await settings.runCommand(settings.program, [...optionsFor(target), ...command], {
+      env: envFor(target, fullRegistry),
+      timeoutMs,
+      ...(signal ? { signal } : {}),
     });
     if (result.exitCode !== 0 || result.timedOut) throw classifyFailure(result, command.join(' '), target.address);
     return result.stdout;
   }
 
+  function sessionContext(target: BmcTarget, starter: ProcessStarter): SessionContext {
+    return {
+      pool,
+      startProcess: starter,
+      program: settings.program,
+      args: optionsFor(target),
+      env: envFor(target, false),
+      address: target.address,
+      username: target.credentials.username,
+      password: target.credentials.password,
+      runOnce: (command, timeoutMs, signal) => runOnce(target, command, timeoutMs, signal),
+    };
+  }
+
+  async function call<T>(target: BmcTarget, invocation: Invocation<T>, opts: CallOptions = {}): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? settings.timeoutMs;
+    if (mode === 'one-shot' || !startProcess) {
+      return invocation.parse(await runOnce(target, invocation.command, timeoutMs, opts.signal));
+    }
+    return callInSession(sessionContext(target, startProcess), invocation, timeoutMs, opts.signal);
+  }
+
   async function getPower(target: BmcTarget, opts?: CallOptions): Promise<PowerState> {
-    return parsePowerStatus(await run(target, ['chassis', 'power', 'status'], opts));
+    return call(target, { command: ['chassis', 'power', 'status'], parse: parsePowerStatus, idempotent: true }, opts);
   }
 
   async function ensurePower(
@@ -114,12 +176,15 @@ export function createIpmitoolDriver(options: IpmitoolDriverOptions): BmcDriver 
     const isEvent = action === 'cycle' || action === 'soft';
     if (!isEvent && before === after) return { changed: false, before, after };
     if (opts.dryRun) return { changed: true, dryRun: true, before, after };
-    await run(target, ['chassis', 'power', powerCommand(action, before)], opts);
+    const command = powerCommand(action, before);
+    // on/off converge whatever happened before; cycle and soft act again each time they are sent.
+    const idempotent = command === 'on' || command === 'off';
+    await call(target, { command: ['chassis', 'power', command], parse: parseActionDone, idempotent }, opts);
     return { changed: true, before, after };
   }
 
   async function readBoot(target: BmcTarget, opts: CallOptions): Promise<BootSetting> {
-    return parseBootFlags(await run(target, ['chassis', 'bootparam', 'get', '5'], opts));
+    return call(target, { command: ['chassis', 'bootparam', 'get', '5'], parse: parseBootFlags, idempotent: true }, opts);
   }
 
   async function ensureBootDevice(
@@ -131,15 +196,26 @@ export function createIpmitoolDriver(options: IpmitoolDriverOptions): BmcDriver 
     const after: BootSetting = { device, persistent: options.persistent, efi: options.efi };
     if (bootConverged(before, device, options)) return { changed: false, before, after };
     if (options.dryRun) return { changed: true, dryRun: true, before, after };
-    await run(target, bootdevArgs(device, options), options);
+    await call(target, { command: bootdevArgs(device, options), parse: parseActionDone, idempotent: true }, options);
     return { changed: true, before, after };
   }
 
   async function getInfo(target: BmcTarget, opts?: CallOptions): Promise<BmcInfo> {
-    const info = await run(target, ['mc', 'info'], opts, true);
-    const guid = await run(target, ['mc', 'guid'], opts, true).catch(() => '');
+    // Vendor names need the full registry, which sessions do not load: identity is read by one-shot runs.
+    const timeoutMs = opts?.timeoutMs ?? settings.timeoutMs;
+    const info = await runOnce(target, ['mc', 'info'], timeoutMs, opts?.signal, true);
+    const guid = await runOnce(target, ['mc', 'guid'], timeoutMs, opts?.signal, true).catch(() => '');
     return parseMcInfo(info, guid);
   }
 
-  return { getPower, ensurePower, ensureBootDevice, getInfo };
+  return {
+    getPower,
+    ensurePower,
+    ensureBootDevice,
+    getInfo,
+    close: () => pool.closeAll(),
+    get sessionPids() {
+      return pool.pids;
+    },
+  };
 }

@@ -1,2 +1,3 @@
-export { createIpmitoolDriver, type IpmitoolDriverOptions } from './driver.js';
+export { createIpmitoolDriver, type IpmitoolDriver, type IpmitoolDriverOptions, type IpmitoolMode } from './driver.js';
 export { prepareIpmitoolHome } from './ipmitool-home.js';
+export { startProcess, type ProcessStarter } from './shell-session.js';

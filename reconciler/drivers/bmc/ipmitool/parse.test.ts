@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BmcError } from '../errors.js';
 import { classifyFailure, dropVerboseNoise } from './classify.js';
-import { parseBootFlags, parseMcInfo, parsePowerStatus } from './parse.js';
+import { parseActionDone, parseBootFlags, parseMcInfo, parsePowerStatus } from './parse.js';
 
 const BOOTPARAM = (data: string) => `Boot parameter version: 1\nBoot parameter 5 is valid/unlocked\nBoot parameter data: ${data}\n Boot Flags :\n`;
 
@@ -10,6 +10,13 @@ describe('ipmitool output parsing', () => {
     expect(parsePowerStatus('Chassis Power is on\n')).toBe('on');
     expect(parsePowerStatus('Chassis Power is off\n')).toBe('off');
     expect(() => parsePowerStatus('garbage')).toThrow(BmcError);
+  });
+
+  it('recognises the line ipmitool prints when a power or boot command was accepted', () => {
+    expect(parseActionDone('Chassis Power Control: Up/On\n')).toBe('Chassis Power Control: Up/On');
+    expect(parseActionDone('Set Boot Device to pxe\n')).toBe('Set Boot Device to pxe');
+    expect(() => parseActionDone('')).toThrow(BmcError);
+    expect(() => parseActionDone('Chassis Power is on\n')).toThrow(BmcError);
   });
 
   it('decodes boot flags from the data bytes', () => {

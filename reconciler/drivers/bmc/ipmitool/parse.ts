@@ -14,6 +14,16 @@ export function parsePowerStatus(stdout: string): PowerState {
   return match[1].toLowerCase() as PowerState;
 }
 
+/**
+ * The line ipmitool prints once the BMC accepted a power or boot-device command (`Chassis Power Control: Up/On`,
+ * `Set Boot Device to pxe`); failures go to stderr instead.
+ */
+export function parseActionDone(stdout: string): string {
+  const match = /^(Chassis Power Control: .+|Set Boot Device to .+)$/m.exec(stdout);
+  if (!match?.[1]) throw protocolError('the outcome of the command', stdout);
+  return match[1];
+}
+
 /** IPMI boot-flags device selector (parameter 5, data byte 2, bits 5:2). */
 const DEVICE_SELECTORS: Record<number, BootSetting['device']> = { 0: 'none', 1: 'pxe', 2: 'disk' };
 

@@ -55,6 +55,8 @@ export function bmcKey(address: string): string {
 export interface IsolatedBmcDriver extends BmcDriver {
   readonly limiter: ConcurrencyLimiter;
   readonly breakers: CircuitBreakers;
+  /** Closes the wrapped driver's sessions; a no-op for drivers that keep none. */
+  close(): Promise<void>;
 }
 
 /**
@@ -143,5 +145,8 @@ export function isolateBmcDriver(inner: BmcDriver, options: IsolationOptions = {
       guard(target, () => inner.ensureBootDevice(target, device, withTimeout(opts)), RETRY_TRANSIENT, opts.signal),
     getInfo: (target, opts) =>
       guard(target, () => inner.getInfo(target, withTimeout(opts)), RETRY_TRANSIENT, opts?.signal),
+    close: async () => {
+      await inner.close?.();
+    },
   };
 }

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../../../lib/logger.js';
 import { openSshSession, type SshConnector, type SshSession } from '../../../lib/ssh-session.js';
 import { digestFilePrefix, inspectImageFile, type ImageFileFacts } from '../image-file.js';
 import { LSBLK_COMMAND, parseLsblk } from '../lsblk.js';
-import { selectRootDisk, type BlockDisk } from '../root-disk.js';
+import { describeSize, selectRootDisk, type BlockDisk } from '../root-disk.js';
 import { toImageError } from '../ssh-errors.js';
 import type { EnsureImageOptions, GoldenImage, ImageDriver, ImageProgress, ImageResult, ImageTarget } from '../types.js';
 import {
@@ -93,12 +93,13 @@ async function chooseDisk(session: SshSession, deps: SshImageDriverDeps, target:
   const disks = parseLsblk(listing.stdout);
   const choice = selectRootDisk(disks, target.rootDeviceHints);
   if (!choice.ok) {
-    throw new PlinthError('IMAGE_NO_DISK', `Node ${target.node}: no disk matches the root-device hints`, {
+    const why = choice.reasons.map((reason) => `${reason.disk}: ${reason.reason}`).join('; ');
+    throw new PlinthError('IMAGE_NO_DISK', `Node ${target.node}: no disk fits the image (${describeSize(imageSize)}) and the root-device hints (${why || 'no disks listed'})`, {
       details: { node: target.node, hints: target.rootDeviceHints ?? {}, reasons: choice.reasons },
     });
   }
   if (choice.disk.sizeBytes < imageSize) {
-    throw new PlinthError('IMAGE_DISK_TOO_SMALL', `Node ${target.node}: ${choice.disk.path} holds ${choice.disk.sizeBytes} bytes, the image needs ${imageSize}`, {
+    throw new PlinthError('IMAGE_DISK_TOO_SMALL', `Node ${target.node}: ${choice.disk.path} holds ${describeSize(choice.disk.sizeBytes)}, the image needs ${describeSize(imageSize)}`, {
       details: { node: target.node, disk: choice.disk.path, diskBytes: choice.disk.sizeBytes, imageBytes: imageSize },
     });
   }

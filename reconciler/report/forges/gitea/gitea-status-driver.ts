@@ -23,6 +23,7 @@ export const createGiteaStatusDriver: CreateStatusDriver = (config): CommitStatu
     forge: 'gitea',
     async ensureStatus(desired: DesiredStatus): Promise<EnsureResult> {
       const sha = requireFullSha(desired.sha);
+      http.admit(2);
       const wanted = prepareStatus(desired, desired.state);
       const listed = await http.send<GiteaStatus[]>({ method: 'GET', path: `/repos/${repo}/commits/${sha}/statuses?limit=50` });
       const current = pickLatest(listed.filter((status) => status.context === desired.context));

@@ -27,6 +27,7 @@ export const createGithubStatusDriver: CreateStatusDriver = (config): CommitStat
     forge: 'github',
     async ensureStatus(desired: DesiredStatus): Promise<EnsureResult> {
       const sha = requireFullSha(desired.sha);
+      http.admit(2);
       const wanted = prepareStatus(desired, desired.state);
       const combined = await http.send<{ statuses?: GithubStatus[] }>({ method: 'GET', path: `/repos/${repo}/commits/${sha}/status?per_page=100` });
       const current = combined.statuses?.find((status) => status.context.toLowerCase() === desired.context.toLowerCase());

@@ -29,6 +29,7 @@ export const createGitlabStatusDriver: CreateStatusDriver = (config): CommitStat
     forge: 'gitlab',
     async ensureStatus(desired: DesiredStatus): Promise<EnsureResult> {
       const sha = requireFullSha(desired.sha);
+      http.admit(2);
       const wanted = prepareStatus(desired, GITLAB_STATE[desired.state]);
       const name = encodeURIComponent(desired.context);
       const listed = await http.send<GitlabStatus[]>({ method: 'GET', path: `/projects/${project}/repository/commits/${sha}/statuses?name=${name}&all=true` });

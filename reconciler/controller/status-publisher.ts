@@ -1,0 +1,81 @@
+import { describeError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { STATUS_DRIVERS, statusContext, type ForgeKind } from '../report/forges/index.js';
+import type { CommitStatusDriver, DesiredStatus } from '../report/forges/types.js';
+import { StatusReporter } from '../report/status-reporter.js';
+import { decideSummaryState, renderStatusDescription, type RevisionSummary } from '../report/summary.js';
+import { parseRevision } from '../source/revision.js';
+import type { ControllerOptions } from './controller.js';
+
+/** Where commit statuses go. The token comes from the environment and is sent only in the Authorization header. */
+export interface ForgeSettings {
+  kind: ForgeKind;
+  /** API root, e.g. `https://api.github.com`. */
+  baseUrl: string;
+  /** `owner/repo` (GitHub, Gitea) or a project id or path (GitLab). */
+  project: string;
+  token: string;
+  /** A link shown with each status (a dashboard, `/v1/status`). */
+  targetUrl?: string;
+}
+
+/** Turns the controller's revision events into commit statuses, queued in the background. */
+export interface StatusPublisher {
+  /** `pending` as soon as a revision is picked up, before it is validated and planned. */
+  markPickedUp(revision: string): void;
+  /** The state of a reconciled revision: final once its apply has finished, `pending` while actions remain. */
+  publishSummary(sha: string, summary: RevisionSummary): void;
+}
+
+/**
+ * The context is the configured cluster name, not the one a commit declares: a pending status is posted
+ * before the commit is read, and the final one must replace it under the same context.
+ */
+export function createStatusPublisher(driver: CommitStatusDriver, options: { cluster: string; targetUrl?: string; log: Logger }): StatusPublisher {
+  const log = options.log.child({ forge: driver.forge });
+  const reporter = new StatusReporter({ driver, log });
+  const context = statusContext(options.cluster);
+  const link = options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl };
+  const queue = (status: DesiredStatus): void => reporter.report(status);
+  return {
+    markPickedUp(revision) {
+      const { algorithm, digest } = parseRevision(revision);
+      // A watched working directory has no commit a forge could show a status on.
+      if (algorithm !== 'sha1') return;
+      queue({ sha: digest, state: 'pending', context, description: `picked up ${digest.slice(0, 12)}: validating and planning`, ...link });
+    },
+    publishSummary(sha, summary) {
+      if (!/^[0-9a-f]{40}$/.test(sha)) return;
+      queue({ sha, state: decideSummaryState(summary), context, description: renderStatusDescription(summary), ...link });
+    },
+  };
+}
+
+/**
+ * The controller's options with commit statuses added to its hooks (pending at pick-up, the summary's
+ * state after apply), keeping the hooks already set. Without forge settings the options are unchanged.
+ *
+ * @example new Controller(withCommitStatuses({ forge, cluster: 'par1' }, log, options))
+ */
+export function withCommitStatuses(settings: { forge?: ForgeSettings; cluster: string }, log: Logger, options: ControllerOptions): ControllerOptions {
+  const { forge } = settings;
+  if (!forge) return options;
+  const driver = STATUS_DRIVERS[forge.kind]({ baseUrl: forge.baseUrl, project: forge.project, token: forge.token });
+  const statuses = createStatusPublisher(driver, { cluster: settings.cluster, log, ...(forge.targetUrl === undefined ? {} : { targetUrl: forge.targetUrl }) });
+  const { onRevisionStart, publish } = options;
+  return {
+    ...options,
+    onRevisionStart: (revision) => {
+      try {
+        statuses.markPickedUp(revision);
+      } catch (error) {
+        log.warn({ err: describeError(error) }, 'pending commit status not queued');
+      }
+      onRevisionStart?.(revision);
+    },
+    publish: async (sha, summary, note) => {
+      statuses.publishSummary(sha, summary);
+      await publish?.(sha, summary, note);
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostFileName } from '../../reconciler/drivers/dhcp/host-file.js';
+import { findBuiltinRoleDirectory, loadRoleCatalog } from '../../reconciler/manifests/role-catalog.js';
+import { buildLabConfig, controllerUrl, LAB_FAULT_NODES, LAB_NODES, type LabConfig, type LabNode } from '../../lab/lab-config.js';
+import { bringLabDown } from '../../lab/lab-down.js';
+import { readBmcCalls, readHead, readJournal, readNodeProgress, readNote, runPlinthStatus, secondsBetween, waitFor, type NodeProgress } from '../../lab/lab-progress.js';
+import { bringLabUp, generateBmcPassword, type RunningLab } from '../../lab/lab-up.js';
+import { ensureGoldenImage, ensureLiveSystem } from '../../lab/live-system.js';
+import { CLI_SCRIPT, git, hasPlinthServe, LAB_IMAGE_NAME } from '../../lab/plinth-serve.js';
+import { powerOnNodes } from '../../lab/power-on-nodes.js';
+import { findMissingPrerequisites } from '../../lab/prerequisites.js';
+import { createEncPuppetSandbox } from '../support/puppet-modules/role-modules.js';
+
+const missing = [...(await findMissingPrerequisites()), ...((await hasPlinthServe()) ? [] : ['this checkout has no `plinth serve`'])];
+if (missing.length > 0) console.warn(`SKIPPED the lab end-to-end test: ${missing.join('; ')}`);
+const describeInLab = missing.length > 0 ? describe.skip : describe;
+
+const HEALTHY: readonly LabNode[] = LAB_NODES;
+const NODES: readonly LabNode[] = [...LAB_NODES, ...LAB_FAULT_NODES];
+/** The compute whose role the second commit changes: the UEFI one, so its reprovision PXE-boots OVMF past an installed disk. */
+const CHANGED = LAB_NODES.find((node) => node.name === 'lab-cmp-1')!;
+const OTHERS = HEALTHY.filter((node) => node !== CHANGED);
+
+/** BMC calls that act on the machine (a boot device or power change), as opposed to reads. */
+const actsOnMachine = (call: string): boolean => call.startsWith('set ');
+
+function describeProgress(progress: Record<string, NodeProgress>): Record<string, string> {
+  return Object.fromEntries(Object.entries(progress).map(([name, node]) => [name, `${node.state ?? 'unknown'}${node.errorMessage ? `: ${node.errorMessage}` : ''}`]));
+}
+
+describeInLab('the lab end to end: power-on to installed through plinth serve, a role change held for approval, and two faults', () => {
+  const suffix = String((process.pid % 200) + 30);
+  const password = generateBmcPassword();
+  let root: string;
+  let config: LabConfig;
+  let lab: RunningLab;
+  let repo: string;
+  let poweredOn: Record<string, number>;
+  /** What each BMC logged once the lab had powered the nodes on (before plinth made any call). */
+  let callsAtPowerOn: Record<string, string[]>;
+  let callsBeforeChange: Record<string, string[]> = {};
+  let blockedHostname = '';
+
+  const readAllCalls = async (): Promise<Record<string, string[]>> =>
+    Object.fromEntries(await Promise.all(NODES.map(async (node) => [node.name, await readBmcCalls(lab.nodeDirs[node.name]!)] as const)));
+  const progressOf = (): Promise<Record<string, NodeProgress>> => readNodeProgress(lab.databasePath, NODES);
+  /** Waits until HEAD's note is final (`(applied)`, nothing pending) and `accept` takes it. */
+  const waitForNote = (accept: (note: string) => boolean, seconds: number): Promise<string | undefined> =>
+    waitFor(async () => {
+      const note = await readNote(repo);
+      return note?.includes('(applied)') && !note.includes('pending:') && accept(note) ? note : undefined;
+    }, seconds);
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'plinth-lab-e2e-'));
+    await chmod(root, 0o755);
+    config = buildLabConfig(process.cwd(), { namespace: `plinth-e2e-${suffix}`, dir: join(root, 'run'), nodes: [...NODES] });
+    // Both are cached under .lab/cache; a cold build downloads the Debian packages.
+    const goldenImage = await ensureGoldenImage({ controllerUrl: controllerUrl(config), imageName: LAB_IMAGE_NAME, progress: 'pipe' });
+    const liveDir = await ensureLiveSystem(undefined, 'pipe');
+    // Committing the lab cluster (with the golden image's manifest) is part of bringing the lab up.
+    lab = await bringLabUp(config, { statePath: join(root, 'state.json'), liveDir, bmcPassword: password, controller: 'serve', goldenImage });
+    repo = join(config.dir, 'cluster');
+    poweredOn = await powerOnNodes(config, password);
+    callsAtPowerOn = await readAllCalls();
+  }, 20 * 60_000);
+
+  afterAll(async () => {
+    await bringLabDown(join(root, 'state.json')).catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('installs every healthy node from power-on to its disk-booted OS with the ENC delivered, and fails the two faulty ones with their reasons', async () => {
+    const note = await waitForNote((text) => /installed: 4 /.test(text) && text.includes('failed: 2'), 12 * 60);
+    const progress = await progressOf();
+    const firstPowerOn = Math.min(...Object.values(poweredOn));
+    const lines = NODES.map((node) => {
+      const entry = progress[node.name];
+      const done = entry?.stepTimestamps['installed'] ?? entry?.stepTimestamps['failed'];
+      const firstReport = entry?.reports[0]?.receivedAt;
+      return `  ${node.name.padEnd(10)} ${node.firmware.padEnd(4)} report ${firstReport ? `${secondsBetween(poweredOn[node.name]!, firstReport)} s` : '-'}, done (${entry?.state ?? '?'}) ${done ? `${secondsBetween(poweredOn[node.name]!, done)} s` : '-'} after its power-on`;
+    });
+    const lastDone = Math.max(...NODES.map((node) => new Date(progress[node.name]?.stepTimestamps['installed'] ?? progress[node.name]?.stepTimestamps['failed'] ?? 0).getTime()));
+    process.stdout.write(`lab e2e: first power-on to last node done: ${secondsBetween(firstPowerOn, lastDone)} s\n${lines.join('\n')}\n`);
+    const status = await runPlinthStatus(CLI_SCRIPT, join(config.dir, 'plinth-data'));
+
+    expect({ note: note ?? (await readNote(repo)) ?? 'no note', nodes: note ? {} : describeProgress(progress) }).toEqual({ note: expect.stringContaining('installed: 4 (ENC delivered; Puppet not run)'), nodes: {} });
+    expect(note).toMatch(/lab-compute-3\S* enrol: boot-device failed: .*the BMC refused the credentials/);
+    expect(note).toMatch(/lab-compute-4\S* enrol: image-deploy failed: .*no disk fits the image \(64 MiB\).*vda: 32 MiB/);
+    expect(describeProgress(progress)).toEqual({
+      'lab-ctl-1': 'installed', 'lab-cmp-1': 'installed', 'lab-cmp-2': 'installed', 'lab-osd-1': 'installed',
+      'lab-cmp-3': expect.stringContaining('failed: boot-device: BMC ipmi://127.25.0.15') as unknown as string,
+      'lab-cmp-4': expect.stringContaining('failed: image-deploy:') as unknown as string,
+    });
+    for (const node of HEALTHY) {
+      const address = `10.250.0.${node.mac.slice(-2)}`;
+      const reports = progress[node.name]?.reports ?? [];
+      // Discovery from a pool address, the deploy system from the reserved one, then the installed OS from disk.
+      expect({ node: node.name, reserved: await readFile(join(config.dir, 'dnsmasq', 'hosts.d', hostFileName(node.mac)), 'utf8').catch(() => '') }).toEqual({ node: node.name, reserved: expect.stringContaining(address) });
+      expect(reports.map((report) => report.sourceAddress)).toContain(address);
+      expect(reports.at(-1)?.bootedFrom).toBe('disk');
+    }
+    // The wrong password never got past its BMC: nothing was called after the lab's own power-on.
+    expect(await readBmcCalls(lab.nodeDirs['lab-cmp-3']!)).toEqual(callsAtPowerOn['lab-cmp-3']);
+    expect(status.exitCode).toBe(1);
+    expect(status.text).toMatch(/installed: 4\n/);
+    expect(status.text).toMatch(/PLINTH-LAB-0005 failed BMC_AUTH .*the BMC refused the credentials/);
+    expect(status.text).toMatch(/PLINTH-LAB-0006 failed IMAGE_NO_DISK .*no disk fits the image/);
+  }, 13 * 60_000);
+
+  it('delivers an ENC that real Puppet applies: the controller\'s class with its typed parameters', async () => {
+    const catalog = await loadRoleCatalog(findBuiltinRoleDirectory());
+    const sandbox = await createEncPuppetSandbox(catalog.roles.values());
+    try {
+      const hostname = 'lab-controller-1.lab.plinth.test';
+      const encFile = join(config.dir, 'plinth-data', 'enc', `${hostname}.yaml`);
+      const script = await sandbox.writeEncScript('lab-enc', `cat ${encFile} #`);
+
+      const run = await sandbox.apply(hostname, script);
+
+      expect({ exitCode: run.exitCode, errors: run.lines.filter((line) => line.startsWith('Error')) }).toEqual({ exitCode: 2, errors: [] });
+      expect(run.lines.join('\n')).toContain(`plinth-enc controller ${hostname} role=controller`);
+    } finally {
+      await sandbox.cleanup();
+    }
+  }, 180_000);
+
+  it('holds a role change back as a destructive reprovision until approved, without touching the machine', async () => {
+    const nodesFile = join(repo, 'nodes', 'lab-nodes.yaml');
+    const manifests = await readFile(nodesFile, 'utf8');
+    const changed = manifests.replace(/(name: lab-cmp-1\n[\s\S]*?role: )compute/, '$1cephosd');
+    expect(changed).not.toBe(manifests);
+    await writeFile(nodesFile, changed);
+    callsBeforeChange = await readAllCalls();
+    await git(repo, ['commit', '-q', '-am', 'lab: lab-cmp-1 becomes a Ceph OSD node']);
+    const head = await readHead(repo);
+
+    const note = await waitForNote((text) => text.includes(head.slice(0, 12)) || text.includes('reprovision'), 5 * 60);
+    const blocked = /^ {2}- (\S+) reprovision: (.*)$/m.exec(note ?? '');
+    blockedHostname = blocked?.[1] ?? '';
+
+    expect(note).toContain('reprovision: 1 blocked');
+    expect(blocked?.[2]).toMatch(/role changed from compute to cephosd/);
+    expect(blocked?.[2]).toMatch(/Plinth-Approve: reprovision|approv/i);
+    // No BMC call at all for the machine whose reinstall waits for approval.
+    expect(await readBmcCalls(lab.nodeDirs[CHANGED.name]!)).toEqual(callsBeforeChange[CHANGED.name]);
+  }, 6 * 60_000);
+
+  it('reprovisions only that machine once a commit approves it: deploy boot, image, disk boot; the others untouched', async () => {
+    const shortName = blockedHostname.split('.')[0] ?? '';
+    expect(shortName).not.toBe('');
+    const approvedAt = new Date().toISOString();
+    await git(repo, ['commit', '-q', '--allow-empty', '-m', `lab: approve the reinstall of ${shortName}\n\nPlinth-Approve: reprovision ${shortName}`]);
+    const revision = `main@sha1:${await readHead(repo)}`;
+
+    const note = await waitForNote((text) => text.includes('reprovision: 1 succeeded'), 6 * 60);
+    const progress = (await progressOf())[CHANGED.name];
+    const calls = await readAllCalls();
+    const journal = await readJournal(lab.databasePath, revision);
+    const actedOn = new Set(journal.filter((entry) => ['boot-device', 'power', 'image-deploy'].includes(String(entry.detail['op']))).map((entry) => entry.nodeId));
+    const newCalls = (node: LabNode): string[] => (calls[node.name] ?? []).slice(callsBeforeChange[node.name]?.length ?? 0);
+
+    expect({ note: note ?? (await readNote(repo)) ?? 'no note', state: progress?.state }).toEqual({ note: expect.stringContaining('reprovision: 1 succeeded'), state: 'installed' });
+    expect(newCalls(CHANGED)).toEqual(expect.arrayContaining(['set boot pxe', 'set boot disk']));
+    expect(progress?.reports.filter((report) => report.receivedAt > approvedAt).map((report) => report.bootedFrom ?? 'live')).toEqual(['live', 'disk']);
+    for (const node of OTHERS) expect({ node: node.name, calls: newCalls(node).filter(actsOnMachine) }).toEqual({ node: node.name, calls: [] });
+    // The journal agrees: of the healthy nodes, only the approved one had BMC or image steps at this revision.
+    expect([...actedOn].filter((nodeId) => HEALTHY.some((node) => node.serial === nodeId))).toEqual([CHANGED.serial]);
+  }, 7 * 60_000);
+});
