@@ -116,9 +116,9 @@ export interface AnalysisTask {
  * Analysis on `size` worker threads, so a burst of reports (a rack powering on) keeps the event loop free
  * for I/O and commits. Works from the compiled build, or from source under tsx (workers inherit its loader).
  */
-export function createReportAnalysisPool(size: number): { analyse: AnalyseReport; close: () => Promise<void> } {
+export function createReportAnalysisPool(size: number, workerScript?: URL): { analyse: AnalyseReport; close: () => Promise<void> } {
   // Run from source (tsx), this module is a .ts file and so is the worker; compiled, both are .js.
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const pool = new WorkerPool<AnalysisTask, ReportAnalysis>(new URL(`./report-analysis-worker.${extension}`, import.meta.url), size);
+  const pool = new WorkerPool<AnalysisTask, ReportAnalysis>(workerScript ?? new URL(`./report-analysis-worker.${extension}`, import.meta.url), size);
   return { analyse: (raw, coding = IDENTITY_CODING) => pool.run({ raw, coding }), close: () => pool.close() };
 }

@@ -7,6 +7,7 @@ import { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.j
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { IngestOutcome } from '../store/types.js';
 import { createApp } from './app.js';
+import { defaultAnalysisWorkers, startReportAnalysis } from './report-analysis-setup.js';
 import { healthRoutes } from './routes/health.js';
 import { hookRoutes } from './routes/hooks.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -20,6 +21,8 @@ export interface ServeSettings extends ControllerSettings {
   /** Webhook secrets (several while rotating); none refuses every webhook. */
   webhookSecrets: readonly string[];
   reports?: Partial<ReportRouteOptions>;
+  /** Worker threads parsing and normalising reports off the event loop (default: cores − 1, at least 1). */
+  reportAnalysisWorkers?: number;
   /** The ENC endpoint (mutual TLS, its own port); absent, no ENC is served. */
   enc?: EncEndpointSettings;
   /** Boot scripts and assets on the main listener; absent, no boot routes. */
@@ -48,7 +51,8 @@ export async function startPlinth(settings: ServeSettings, log: Logger): Promise
   const onReportStored = (outcome: IngestOutcome): void => {
     if (asksForReplan(outcome)) controller.requestReplan();
   };
-  const app = createApp({ store, log, onReportStored, ...(settings.reports ? { reports: settings.reports } : {}) });
+  const analysis = await startReportAnalysis({ size: settings.reportAnalysisWorkers ?? defaultAnalysisWorkers(), log });
+  const app = createApp({ store, log, onReportStored, analyseReport: analysis.analyse, ...(settings.reports ? { reports: settings.reports } : {}) });
   app.route('/', hookRoutes({ secrets: settings.webhookSecrets, branch: settings.branch, trigger: () => controller.trigger(), log }));
   app.route('/', metricsRoutes({ metrics, countNodesByState }));
   app.route('/', healthRoutes({ checkStore: async () => void (await store.countRecords()), applying: () => controller.current.applying }));
@@ -70,6 +74,7 @@ export async function startPlinth(settings: ServeSettings, log: Logger): Promise
         await controller.stop();
         await closeDrivers();
         await server.close();
+        await analysis.close();
         await encServer?.close();
         await controllerStore.close();
         await store.close();

@@ -52,6 +52,12 @@ describe('decideEnrolment', () => {
     expect(decision).toMatchObject({ kind: 'refresh', changes: [{ kind: 'memory', summary: 'memory 256 GiB (16 DIMMs) -> 128 GiB (8 DIMMs)' }] });
   });
 
+  it('never compares an installed system\'s report (os section) with the live system\'s hardware', () => {
+    const fromDisk = { ...inventory, os: { bootedFrom: 'disk' as const, image: 'golden' }, pciDevices: [], memory: { ...inventory.memory, dimms: [] } };
+    const decision = decideEnrolment(claim, { claimed: enrolled('SN1'), macOwners: [], bmcOwners: [], previousInventory: inventory }, fromDisk);
+    expect(decision).toEqual({ kind: 'refresh', changes: [] });
+  });
+
   it('refuses the same serial with a different MAC set', () => {
     const decision = decideEnrolment(claim, { claimed: enrolled('SN1', { macs: ['00:11:22:33:44:55'] }), macOwners: [], bmcOwners: [] }, inventory);
     expect(decision).toMatchObject({ kind: 'conflict', reason: 'mac-mismatch', nodeIds: ['SN1'] });

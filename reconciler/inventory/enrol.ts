@@ -81,5 +81,8 @@ export function decideEnrolment(claim: NodeClaim, context: IngestContext<Invento
   const refused = findConflict(claim, context);
   if (refused) return refused;
   if (!context.claimed) return { kind: 'enrol' };
+  // The installed system reports that it booted from disk, with whatever tools its image carries: a sign of
+  // life, not a hardware inventory, so it is never compared with what the live system saw.
+  if (inventory.os !== undefined) return { kind: 'refresh', changes: [] };
   return { kind: 'refresh', changes: context.previousInventory ? diffHardware(context.previousInventory, inventory) : [] };
 }

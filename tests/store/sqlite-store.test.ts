@@ -7,6 +7,7 @@ import { claimFromInventory, decideEnrolment } from '../../reconciler/inventory/
 import type { Inventory } from '../../reconciler/inventory/types.js';
 import { migrations } from '../../reconciler/store/sqlite/migrations/index.js';
 import { openDatabase } from '../../reconciler/store/sqlite/open-database.js';
+import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import { SqliteStore } from '../../reconciler/store/sqlite/sqlite-store.js';
 import { sampleInventory } from '../support/sample-inventory.js';
 
@@ -118,6 +119,22 @@ describe('SqliteStore reports', () => {
     await expect(failing).rejects.toThrow('decision failed');
     await expect(fine).resolves.toMatchObject({ kind: 'enrolled' });
     expect(await store.countRecords()).toMatchObject({ nodes: 1, reports: 1 });
+  });
+  it('keeps the live system\'s hardware as the node\'s inventory when the installed system reports from disk', async () => {
+    const live = sampleInventory('SN001');
+    await ingest(live, '2026-01-01T00:00:00.000Z');
+    const fromDisk: Inventory = { ...live, os: { bootedFrom: 'disk', image: 'golden' }, pciDevices: [], memory: { ...live.memory, dimms: [] } };
+    const outcome = await ingest(fromDisk, '2026-01-02T00:00:00.000Z');
+    expect(outcome).toMatchObject({ kind: 'refreshed', changes: [] });
+    expect(await store.getNode('SN001')).toMatchObject({ lastSeen: '2026-01-02T00:00:00.000Z' });
+    const controllerStore = SqliteControllerStore.open(join(dir, 'plinth.db'));
+    try {
+      const inventories = await controllerStore.listLatestInventories<Inventory>();
+      expect(inventories.get('SN001')?.os).toBeUndefined();
+      expect(inventories.get('SN001')?.pciDevices).toEqual(live.pciDevices);
+    } finally {
+      await controllerStore.close();
+    }
   });
 });
 

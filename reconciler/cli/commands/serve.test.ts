@@ -28,6 +28,12 @@ describe('plinth serve flags', () => {
     await expect(buildServeSettings({ ...FLAGS, allowedSigners: '/a', gnupgHome: '/b' }, {})).rejects.toThrow('give at most one of --allowed-signers and --gnupg-home');
   });
 
+  it('sizes the report analysis pool with --report-workers, refusing anything but 1 to 64', async () => {
+    expect((await buildServeSettings(FLAGS, {})).reportAnalysisWorkers).toBeUndefined();
+    expect((await buildServeSettings({ ...FLAGS, reportWorkers: '3' }, {})).reportAnalysisWorkers).toBe(3);
+    await expect(buildServeSettings({ ...FLAGS, reportWorkers: '0' }, {})).rejects.toThrow('--report-workers must be a whole number from 1 to 64, got "0"');
+  });
+
   it('enables the ENC endpoint only when it is given a listener', async () => {
     expect((await buildServeSettings(FLAGS, {})).enc).toBeUndefined();
     expect((await buildServeSettings({ ...FLAGS, encListen: '0.0.0.0:8140' }, {})).enc).toMatchObject({ listen: { host: '0.0.0.0', port: 8140 }, serverNames: ['localhost'] });

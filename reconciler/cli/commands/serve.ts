@@ -37,6 +37,7 @@ interface ServeFlags {
   sshKey?: string;
   sshPort?: string;
   puppetSsh?: boolean;
+  reportWorkers?: string;
 }
 
 /** `HOST:PORT` (IPv6 hosts in brackets) → parts; a port of 0 picks a free one. */
@@ -94,7 +95,15 @@ export async function buildServeSettings(flags: ServeFlags, env: Readonly<Record
     ...(flags.encDir ? { encDir: resolve(flags.encDir) } : {}),
     ...(flags.ipmiCipherSuite ? { ipmiCipherSuite: flags.ipmiCipherSuite } : {}),
     ...(await buildDeploySettings(flags)),
+    ...buildReportWorkers(flags),
   };
+}
+
+function buildReportWorkers(flags: ServeFlags): Pick<ServeSettings, 'reportAnalysisWorkers'> {
+  if (flags.reportWorkers === undefined) return {};
+  const workers = Number(flags.reportWorkers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError(`--report-workers must be a whole number from 1 to 64, got "${flags.reportWorkers}"`);
+  return { reportAnalysisWorkers: workers };
 }
 
 /** `--ssh-key` enables image push and disk wipe; `--puppet-ssh` adds Puppet runs over the same key. */
@@ -177,6 +186,7 @@ export function registerServe(program: Command): void {
     .option('--forge-target-url <url>', 'link shown with each commit status')
     .option('--ssh-key <file>', 'the controller\'s SSH private key (mode 0600): enables image push and disk wipe in the live system')
     .option('--ssh-port <port>', 'SSH port of the live and installed systems (default 22)')
+    .option('--report-workers <n>', 'worker threads analysing hardware reports (default: cores - 1, at least 1)')
     .option('--puppet-ssh', 'run Puppet on installed nodes over SSH (needs --ssh-key); without it nodes end `installed`')
     .action(async (flags: ServeFlags) => {
       const log = createLogger();

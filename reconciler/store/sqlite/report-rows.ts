@@ -105,7 +105,7 @@ export class ReportRows {
     this.insertConflict = db.prepare(`INSERT INTO conflicts (report_id, claim, reason, message, node_ids, detected_at)
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.latestInventory = db.prepare<[string], { inventory: string }>(
-      'SELECT inventory FROM reports WHERE node_id = ? ORDER BY id DESC LIMIT 1',
+      "SELECT inventory FROM reports WHERE node_id = ? AND json_extract(inventory, '$.os') IS NULL ORDER BY id DESC LIMIT 1",
     );
     this.latestOfNode = db.prepare<[string], Omit<ReportRow, 'raw_gzip'>>(
       'SELECT id, node_id, received_at, source_address, raw_sha256, inventory FROM reports WHERE node_id = ? ORDER BY id DESC LIMIT 1',

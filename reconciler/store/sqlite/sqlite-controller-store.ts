@@ -24,8 +24,9 @@ export class SqliteControllerStore implements ControllerStore {
   private closed = false;
 
   constructor(private readonly db: SqliteDatabase) {
+    // Hardware facts come from the live system's reports; an installed system's report (`os`) is only a sign of life.
     this.latestInventories = db.prepare<[], { node_id: string; inventory: string }>(`SELECT node_id, inventory FROM reports
-      WHERE id IN (SELECT MAX(id) FROM reports WHERE node_id IS NOT NULL GROUP BY node_id)`);
+      WHERE id IN (SELECT MAX(id) FROM reports WHERE node_id IS NOT NULL AND json_extract(inventory, '$.os') IS NULL GROUP BY node_id)`);
     this.stateByMac = db.prepare<[string], { state: NodeLifecycle }>('SELECT n.state FROM nodes n JOIN node_macs m ON m.node_id = n.id WHERE m.mac = ?');
     this.applied = new AppliedStateRows(db);
     this.allocations = new AllocationRows(db);
