@@ -8,7 +8,7 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLabConfig, controllerUrl, type LabNode } from '../lab/lab-config.js';
+import { buildLabConfig, controllerUrl, LAB_IMAGE_DISK_MIB, type LabNode } from '../lab/lab-config.js';
 import { bringLabDown } from '../lab/lab-down.js';
 import { readJournal, readNodeProgress, secondsBetween, waitFor, type NodeProgress } from '../lab/lab-progress.js';
 import { bringLabUp, generateBmcPassword } from '../lab/lab-up.js';
@@ -49,7 +49,7 @@ async function measure(count: number, liveDir: string): Promise<Timing[]> {
   const password = generateBmcPassword();
   const nodes = benchNodes(count);
   const config = buildLabConfig(process.cwd(), { namespace: 'plinth-lab-install', dir: join(root, 'run'), nodes });
-  const goldenImage = await ensureGoldenImage({ controllerUrl: controllerUrl(config), imageName: LAB_IMAGE_NAME, progress: 'pipe' });
+  const goldenImage = await ensureGoldenImage({ controllerUrl: controllerUrl(config), imageName: LAB_IMAGE_NAME, diskMiB: LAB_IMAGE_DISK_MIB, progress: 'pipe' });
   try {
     const lab = await bringLabUp(config, { statePath: join(root, 'state.json'), liveDir, bmcPassword: password, controller: 'serve', goldenImage });
     // The bench's own computes replace the lab's four nodes, all in one wave, N at a time.
@@ -74,7 +74,8 @@ async function measure(count: number, liveDir: string): Promise<Timing[]> {
       const from = poweredOn[node.name] ?? 0;
       const image = journal.find((row) => row.nodeId === node.serial && row.detail['op'] === 'image-deploy' && row.finishedAt);
       const imageStart = journal.find((row) => row.nodeId === node.serial && row.detail['op'] === 'image-deploy');
-      const installed = entry?.stepTimestamps['installed'];
+      // The installed OS's first report from disk (the `installed` timestamp moves with later ENC reconfigures).
+      const installed = entry?.state === 'installed' ? entry.reports.find((report) => report.bootedFrom === 'disk')?.receivedAt : undefined;
       console.log(`  ${node.name.padEnd(9)} report ${reportAfter(entry, from, (_, index) => index === 0)} s, deploy system ${reportAfter(entry, from, (report, index) => index > 0 && report.bootedFrom === undefined)} s, image ${imageStart?.startedAt ? secondsBetween(from, imageStart.startedAt).toFixed(1) : '-'} → ${image?.finishedAt ? secondsBetween(from, image.finishedAt).toFixed(1) : '-'} s, installed ${installed ? secondsBetween(from, installed).toFixed(1) : `- (${entry?.state ?? '?'}${entry?.errorMessage ? `: ${entry.errorMessage}` : ''})`} s`);
       timings.push({ name: node.name, report: entry?.reports[0] ? secondsBetween(from, entry.reports[0].receivedAt) : NaN, installed: installed ? secondsBetween(from, installed) : NaN });
     }
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const ratio = single ? ` = ${(result.installed / single.installed).toFixed(2)} × one VM` : '';
     console.log(`${String(result.count)} VM(s): last report ${result.report.toFixed(1)} s, last installed ${result.installed.toFixed(1)} s${ratio}; ${(result.installed / result.count).toFixed(1)} s of wall time per node`);
   }
-  console.log('bound: CPU while more VMs run than there are cores (three emulated boots per node: discovery, deploy system, installed OS; the image stream and its two sha256 passes run inside the emulated deploy system), then per node the serial steps: discovery report → re-plan → deploy boot → image push → disk boot → report');
+  console.log('bound: CPU while more VMs run than there are cores (three emulated boots per node: discovery, deploy system, installed OS; the image stream, dd with fsync and the sha256 of the written range run inside the emulated deploy system), then per node the serial steps: discovery report → re-plan → deploy boot → image push → disk boot → report; a report that arrives while a reconcile applies waits for that whole apply before its re-plan');
 }
 
 await main();

@@ -64,6 +64,13 @@ export const LAB_FAULT_NODES: readonly LabNode[] = [
   { name: 'lab-cmp-4', mac: '52:54:00:25:00:16', serial: 'PLINTH-LAB-0006', firmware: 'bios', memoryMiB: 512, diskGiB: 8, diskMiB: 32, bmcAddress: '127.25.0.16', fault: 'small-disk' },
 ];
 
+/**
+ * The golden image's disk size in the lab: small, but above what its FAT32 partition needs (about 33 MiB), because every
+ * node's deploy system streams, writes and checksums all of it under emulation (the image push is the longest
+ * step of an install). The small-disk fault node's disk (32 MiB) is below it.
+ */
+export const LAB_IMAGE_DISK_MIB = 40;
+
 /** The environment variable the Node manifest of the wrong-BMC-password node names; the lab sets it to a password no BMC has. */
 export const LAB_WRONG_BMC_PASSWORD_ENV = 'PLINTH_LAB_FAULT_BMC_PASSWORD';
 

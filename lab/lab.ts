@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildLabConfig, controllerUrl, LAB_FAULT_NODES, LAB_NODES, type LabConfig } from './lab-config.js';
+import { buildLabConfig, controllerUrl, LAB_IMAGE_DISK_MIB, LAB_FAULT_NODES, LAB_NODES, type LabConfig } from './lab-config.js';
 import { bringLabDown } from './lab-down.js';
 import { bringLabUp, generateBmcPassword } from './lab-up.js';
 import { ensureGoldenImage, ensureLiveSystem } from './live-system.js';
@@ -57,7 +57,7 @@ async function up(): Promise<number> {
   // `--reports-only` runs the report API and boot routes without the controller (which then powers nothing on).
   const controller = !process.argv.includes('--reports-only') && (await hasPlinthServe()) ? 'serve' : 'reports';
   // The golden image reports to the controller's URL once installed; it is built (or found in the cache) now.
-  const goldenImage = controller === 'serve' ? await ensureGoldenImage({ controllerUrl: controllerUrl(config), imageName: LAB_IMAGE_NAME }) : undefined;
+  const goldenImage = controller === 'serve' ? await ensureGoldenImage({ controllerUrl: controllerUrl(config), imageName: LAB_IMAGE_NAME, diskMiB: LAB_IMAGE_DISK_MIB }) : undefined;
   try {
     const password = await readBmcPassword();
     const lab = await bringLabUp(config, { statePath: STATE_PATH, liveDir, bmcPassword: password, controller, ...(goldenImage ? { goldenImage } : {}) });

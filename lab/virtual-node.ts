@@ -28,8 +28,7 @@ export type FirstBootDevice = 'network' | 'disk';
 export function buildQemuArgs(node: LabNode, index: number, files: NodeFiles, first: FirstBootDevice = 'disk'): string[] {
   const [diskIndex, networkIndex] = first === 'network' ? [2, 1] : [1, 2];
   const args = [
-    // `max`: TCG then emulates AES-NI and PCLMUL, which the deploy system's sshd uses for the image stream.
-    '-name', node.name, '-machine', 'pc,accel=tcg', '-cpu', 'max', '-smp', '1', '-m', String(node.memoryMiB),
+    '-name', node.name, '-machine', 'pc,accel=tcg', '-smp', '1', '-m', String(node.memoryMiB),
     '-display', 'none', '-monitor', 'none', '-serial', `file:${files.console}`, '-no-reboot',
     '-smbios', `type=1,manufacturer=plinth-lab,product=lab-vm,serial=${node.serial}`,
     '-drive', `file=${files.disk},if=none,id=disk0,format=qcow2`,

@@ -71,7 +71,7 @@ const DEFAULTS = {
   retransmit: { timeoutSeconds: 1, retries: 1 },
   // Well under the ~60 s after which real BMCs drop an idle session, and longer than a reconcile's gaps.
   sessionIdleMs: 20_000,
-  maxSessions: 64,
+  maxSessions: 128,
 };
 
 /** The ipmitool sub-command for each power action, once the current state is known. */

@@ -27,7 +27,7 @@ export interface SessionPool {
  * opening one more closes the least recently used idle one, so a sweep over thousands of BMCs holds a bounded
  * number of processes.
  */
-export function createSessionPool(idleMs: number, maxSessions = 64): SessionPool {
+export function createSessionPool(idleMs: number, maxSessions = 128): SessionPool {
   const entries = new Map<string, Entry>();
   const locks = new Map<string, Promise<unknown>>();
   /** Sessions being closed, so that `closeAll` also waits for those an idle timer began to close. */
