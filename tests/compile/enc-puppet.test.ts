@@ -24,10 +24,17 @@ async function ensureCompiledCli(): Promise<void> {
   if (!existsSync(compiledEnc)) throw new Error('npm run build did not produce dist/reconciler/cli/commands/enc.js');
 }
 
-/** Runs `work` over `items` two at a time: the machine has two cores and each puppet run takes one. */
+/**
+ * Runs `work` over `items` two at a time (the machine has two cores and each puppet run takes one), the first one
+ * alone: it creates Puppet's shared state folders (`var/locales`, …), which two first runs would race to create.
+ */
 async function inPairs<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
-  for (let index = 0; index < items.length; index += 2) results.push(...(await Promise.all(items.slice(index, index + 2).map(work))));
+  for (let index = 0; index < items.length; ) {
+    const size = index === 0 ? 1 : 2;
+    results.push(...(await Promise.all(items.slice(index, index + size).map(work))));
+    index += size;
+  }
   return results;
 }
 
