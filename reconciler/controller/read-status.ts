@@ -30,7 +30,8 @@ function notesOf(record: RevisionRecord | undefined, key: 'blocked'): ActionNote
 export async function readStatus(store: Pick<Store, 'listNodes'>, controllerStore: Pick<ControllerStore, 'listRevisions'>): Promise<ControllerStatus> {
   const revisions = await controllerStore.listRevisions(50);
   const attempted = revisions[0];
-  const applied = revisions.find((record) => record.phase === 'applied');
+  // A revision re-planned after new reports is `applying` again, but was applied before: it still counts.
+  const applied = revisions.find((record) => record.phase === 'applied' || (record.phase === 'applying' && record.finishedAt !== undefined));
   const nodesByState: Record<string, number> = {};
   const failing: FailingNode[] = [];
   for (const node of await store.listNodes()) {

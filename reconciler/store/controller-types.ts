@@ -40,6 +40,7 @@ export interface RevisionRecord {
   phase: RevisionPhase;
   summary: Record<string, unknown>;
   pickedAt: string;
+  /** When it last finished applying (kept while a re-plan of it runs) or was found invalid. */
   finishedAt?: string;
 }
 

@@ -22,7 +22,10 @@ function toRecord(row: RevisionRow): RevisionRecord {
   return record;
 }
 
-/** One row per revision the controller picked up; its phase moves forward as the revision is applied. */
+/**
+ * One row per revision the controller picked up; its phase moves forward as the revision is applied. A re-plan of
+ * the same revision (a new machine reported) moves it back to `applying` but keeps when it last finished.
+ */
 export class RevisionRows {
   private readonly upsert;
   private readonly byRevision;
@@ -32,7 +35,7 @@ export class RevisionRows {
     this.upsert = db.prepare(`INSERT INTO revisions (revision, phase, summary, picked_at, finished_at)
       VALUES (@revision, @phase, @summary, @at, @finished)
       ON CONFLICT (revision) DO UPDATE SET phase = excluded.phase, summary = excluded.summary,
-        finished_at = excluded.finished_at`);
+        finished_at = COALESCE(excluded.finished_at, revisions.finished_at)`);
     this.byRevision = db.prepare<[string], RevisionRow>('SELECT * FROM revisions WHERE revision = ?');
     this.latest = db.prepare<[number], RevisionRow>('SELECT * FROM revisions ORDER BY id DESC LIMIT ?');
   }

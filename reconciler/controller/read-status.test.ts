@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { readStatus } from './read-status.js';
+
+const REVISION = `main@sha1:${'a'.repeat(40)}`;
+let dir: string;
+let store: SqliteStore;
+let controllerStore: SqliteControllerStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'plinth-status-'));
+  store = SqliteStore.open(join(dir, 'plinth.db'));
+  controllerStore = SqliteControllerStore.open(join(dir, 'plinth.db'));
+});
+
+afterEach(async () => {
+  await controllerStore.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('readStatus', () => {
+  it('has nothing applied while the first pass of a revision runs', async () => {
+    await controllerStore.recordRevision(REVISION, 'applying', '2026-01-01T00:00:00.000Z');
+    const status = await readStatus(store, controllerStore);
+    expect(status.lastApplied).toBeUndefined();
+    expect(status.lastAttempted).toMatchObject({ revision: REVISION, phase: 'applying' });
+  });
+
+  it('keeps a revision as last applied, with when it finished, while a re-plan of it runs', async () => {
+    await controllerStore.recordRevision(REVISION, 'applying', '2026-01-01T00:00:00.000Z');
+    await controllerStore.recordRevision(REVISION, 'applied', '2026-01-01T00:05:00.000Z');
+    await controllerStore.recordRevision(REVISION, 'applying', '2026-01-01T00:09:00.000Z');
+    const during = await readStatus(store, controllerStore);
+    expect(during.lastApplied).toEqual({ revision: REVISION, finishedAt: '2026-01-01T00:05:00.000Z' });
+    expect(during.lastAttempted).toMatchObject({ phase: 'applying' });
+    await controllerStore.recordRevision(REVISION, 'applied', '2026-01-01T00:12:00.000Z');
+    expect((await readStatus(store, controllerStore)).lastApplied).toEqual({ revision: REVISION, finishedAt: '2026-01-01T00:12:00.000Z' });
+  });
+});
