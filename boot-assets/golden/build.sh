@@ -60,13 +60,7 @@ key=$( {
     "$live/udhcpc.script" "$repo/boot-assets/discovery-agent.sh"
 } | sha256sum | cut -c 1-16)
 target="$out_root/$key"
-mkdir -p "$out_root"
-lock_deb_cache
-if [ -f "$target/SHA256SUMS" ]; then
-  log "up to date: $target"
-  printf '%s\n' "$target"
-  exit 0
-fi
+reuse_finished_build "$target"
 
 work="$out_root/.build-$$"
 tools="$work/tools"

@@ -52,13 +52,7 @@ key=$( {
 } | sha256sum | cut -c 1-16)
 target="$out_root/$key"
 debs=${PLINTH_LIVE_DEBS:-$out_root/debs}
-mkdir -p "$out_root"
-lock_deb_cache
-if [ -f "$target/SHA256SUMS" ]; then
-  log "up to date: $target"
-  printf '%s\n' "$target"
-  exit 0
-fi
+reuse_finished_build "$target"
 
 work="$out_root/.build-$$"
 rm -rf "$work"

@@ -31,6 +31,18 @@ lock_deb_cache() {
   flock 9
 }
 
+# Takes the cache lock, then ends the script printing TARGET when a build with the same key is already there:
+# the content hash says it is this build, so there is nothing to do. Needs out_root (where builds go).
+reuse_finished_build() {
+  mkdir -p "$out_root"
+  lock_deb_cache
+  if [ -f "$1/SHA256SUMS" ]; then
+    log "up to date: $1"
+    printf '%s\n' "$1"
+    exit 0
+  fi
+}
+
 # Downloads PACKAGE=VERSION into the shared .deb cache unless it is there, then unpacks it into DIR
 # (default $work/pkg) and records it in $work/packages.
 fetch() {

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signWebhookBody } from '../../reconciler/source/webhook-auth.js';
 import type { ControllerStatus } from '../../reconciler/controller/read-status.js';
+import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
+import type { JournalEntry } from '../../reconciler/store/types.js';
 import { readState } from '../support/ipmi-sim.js';
 import { buildHardwareReport } from '../support/hardware-report.js';
 
@@ -76,4 +79,14 @@ export function answerBoots(baseUrl: () => string, machines: readonly ReportingM
       await loop;
     },
   };
+}
+
+/** The journal of `revision` as the controller under `dataDir` recorded it, read through its own store. */
+export async function readJournal(dataDir: string, revision: string): Promise<JournalEntry[]> {
+  const store = SqliteControllerStore.open(join(dataDir, 'plinth.db'));
+  try {
+    return await store.listJournal({ revision });
+  } finally {
+    await store.close();
+  }
 }

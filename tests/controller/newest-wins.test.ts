@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPlinth, type RunningPlinth } from '../../reconciler/api/serve.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
-import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
 import { createGitFixture, type GitFixture } from '../support/git-repo.js';
 import { macsFor } from '../support/hardware-report.js';
 import { SIMULATOR_CIPHER_SUITE, startBmc, type SimulatedBmc } from '../support/ipmi-sim.js';
 import { readExampleBase, renderNodeManifests } from './e2e-repo.js';
-import { postReport, readControllerStatus, sendPushHook, waitForRevision } from './harness.js';
+import { postReport, readControllerStatus, readJournal, sendPushHook, waitForRevision } from './harness.js';
 
 const SECRET = 'newest-wins-secret';
 const PASSWORD_ENV = 'PLINTH_NEWEST_BMC_PASSWORD';
@@ -35,14 +34,7 @@ describe('the newest commit wins', () => {
     await rm(dir, { recursive: true, force: true });
   }, 30_000);
 
-  async function readJournal(revision: string): Promise<JournalEntry[]> {
-    const store = SqliteControllerStore.open(join(dir, 'data', 'plinth.db'));
-    try {
-      return await store.listJournal({ revision });
-    } finally {
-      await store.close();
-    }
-  }
+  const readRevisionJournal = (revision: string): Promise<JournalEntry[]> => readJournal(join(dir, 'data'), revision);
 
   it('cancels the older revision waiting on a machine as soon as a newer commit is announced, and picks the newer one up', async () => {
     const machine = { name: 'slow', serial: 'CMP0001', fixture: 'dell/poweredge-r7525/ED52A1D54F9D', profile: 'compute', macs: macsFor(1), bmcUrl: bmc?.url ?? '' };
@@ -59,7 +51,7 @@ describe('the newest commit wins', () => {
     let waiting: JournalEntry | undefined;
     for (let round = 0; round < 300 && !waiting; round += 1) {
       await sleep(100);
-      waiting = (await readJournal(older)).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started');
+      waiting = (await readRevisionJournal(older)).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started');
     }
     expect(waiting).toBeDefined();
 
@@ -72,6 +64,6 @@ describe('the newest commit wins', () => {
     }
 
     expect(status.lastAttempted?.revision).toBe(newer);
-    expect((await readJournal(older)).find((entry) => entry.id === waiting?.id)?.state).toBe('interrupted');
+    expect((await readRevisionJournal(older)).find((entry) => entry.id === waiting?.id)?.state).toBe('interrupted');
   }, 120_000);
 });

@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPlinth, type RunningPlinth } from '../../reconciler/api/serve.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
-import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import { SqliteStore } from '../../reconciler/store/sqlite/sqlite-store.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
 import { createGitFixture, type GitFixture } from '../support/git-repo.js';
 import { macsFor } from '../support/hardware-report.js';
 import { SIMULATOR_CIPHER_SUITE, startBmc, type SimulatedBmc } from '../support/ipmi-sim.js';
 import { readExampleBase, renderNodeManifests } from './e2e-repo.js';
-import { postReport, sendPushHook, waitForRevision } from './harness.js';
+import { postReport, readJournal, sendPushHook, waitForRevision } from './harness.js';
 
 const SECRET = 'replan-webhook-secret';
 const PASSWORD_ENV = 'PLINTH_REPLAN_BMC_PASSWORD';
@@ -54,14 +53,8 @@ describe('reports of new machines make the controller plan the current revision 
     await rm(dir, { recursive: true, force: true });
   }, 30_000);
 
-  async function readJournal(revision: string, nodeId: string): Promise<JournalEntry[]> {
-    const store = SqliteControllerStore.open(dbPath());
-    try {
-      return (await store.listJournal({ revision })).filter((entry) => entry.nodeId === nodeId);
-    } finally {
-      await store.close();
-    }
-  }
+  const readNodeJournal = async (revision: string, nodeId: string): Promise<JournalEntry[]> =>
+    (await readJournal(join(dir, 'data'), revision)).filter((entry) => entry.nodeId === nodeId);
 
   async function isKnown(nodeId: string): Promise<boolean> {
     const store = SqliteStore.open(dbPath());
@@ -82,12 +75,12 @@ describe('reports of new machines make the controller plan the current revision 
     const url = plinth.url;
     await waitForRevision(url, revision);
     const first = await waitFor('the first reconcile to be counted', async () => ((await readReconcileCount(url)) >= 1 ? readReconcileCount(url) : undefined));
-    expect({ known: await isKnown(machine.serial), journal: await readJournal(revision, machine.serial) }).toEqual({ known: false, journal: [] });
+    expect({ known: await isKnown(machine.serial), journal: await readNodeJournal(revision, machine.serial) }).toEqual({ known: false, journal: [] });
 
     expect(await postReport(url, machine)).toBe(202);
     // The enrolment runs at the same revision and waits for the machine to boot into the deploy environment.
     const waiting = await waitFor('the enrolment to wait for the machine', async () =>
-      (await readJournal(revision, machine.serial)).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started'));
+      (await readNodeJournal(revision, machine.serial)).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started'));
     const statuses = await Promise.all(Array.from({ length: BURST }, (_, index) => postReport(url, { serial: `BURST${String(index).padStart(2, '0')}`, fixture: FIXTURE, macs: macsFor(100 + index) })));
     expect(statuses).toEqual(new Array<number>(BURST).fill(202));
     expect(await postReport(url, machine)).toBe(202); // the machine's deploy environment answers
@@ -99,7 +92,7 @@ describe('reports of new machines make the controller plan the current revision 
     await waitForRevision(url, after);
     await waitFor('the new commit to be counted', async () => ((await readReconcileCount(url)) >= first + 3 ? true : undefined));
 
-    const enrolment = (await readJournal(revision, machine.serial)).filter((entry) => entry.detail['actionId'] === waiting.detail['actionId']);
+    const enrolment = (await readNodeJournal(revision, machine.serial)).filter((entry) => entry.detail['actionId'] === waiting.detail['actionId']);
     expect(enrolment.find((entry) => entry.id === waiting.id)?.state).toBe('succeeded');
     expect(enrolment.filter((entry) => entry.state === 'succeeded').map((entry) => entry.detail['op'])).toEqual(
       ['dhcp-ensure', 'boot-device', 'power', 'wait-state', 'image-deploy', 'boot-device', 'power', 'wait-state', 'enc-publish', 'puppet-run'],
