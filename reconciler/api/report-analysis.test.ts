@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildHardwareReport, listHardwareFixtures, macsFor } from '../../tests/support/hardware-report.js';
-import { analyseReport } from './report-analysis.js';
+import { claimFromInventory } from '../inventory/enrol.js';
+import { analyseReport, inventoryOf, withoutInventoryObject } from './report-analysis.js';
 
 function reportBody(agent: Record<string, string> = {}): Buffer {
   const report = buildHardwareReport({ fixture: listHardwareFixtures()[0] ?? '', serial: 'ENC0001', macs: macsFor(1) });
@@ -49,5 +50,22 @@ describe('analyseReport of a gzip body', () => {
   it('refuses with 413 a body that inflates past the limit', () => {
     const analysis = analyseReport(gzipSync(Buffer.alloc(4096, 32)), {}, { kind: 'gzip', inflatedLimitBytes: 1024 });
     expect(analysis).toMatchObject({ kind: 'refused', status: 413, code: 'API_BODY_TOO_LARGE' });
+  });
+});
+
+describe('an accepted analysis sent back by a worker', () => {
+  it('carries the claimed identity and the inventory only as its stored JSON, which reads back to the same inventory', () => {
+    const analysis = analyseReport(reportBody(), { encodeForStorage: true });
+    if (analysis.kind !== 'accepted' || !analysis.inventory) throw new Error('not accepted');
+    const sent = withoutInventoryObject(analysis);
+    if (sent.kind !== 'accepted') throw new Error('not accepted');
+    expect(sent.inventory).toBeUndefined();
+    expect(sent.claim).toEqual(claimFromInventory(analysis.inventory));
+    expect(inventoryOf(sent)).toEqual(analysis.inventory);
+  });
+
+  it('keeps the inventory object when nothing was encoded to carry it', () => {
+    const analysis = analyseReport(reportBody());
+    expect(withoutInventoryObject(analysis)).toBe(analysis);
   });
 });

@@ -1,9 +1,10 @@
 import { normaliseReport } from '../discovery/normalise.js';
+import { claimFromInventory } from '../inventory/enrol.js';
 import { HardwareReportSchema, type HardwareReport } from '../discovery/report-schema.js';
 import type { Inventory } from '../inventory/types.js';
 import { WorkerPool } from '../lib/worker-pool.js';
 import { encodeGzippedReport, encodeReport } from '../store/sqlite/encode-report.js';
-import type { EncodedReport } from '../store/types.js';
+import type { EncodedReport, NodeClaim } from '../store/types.js';
 import { HttpError, isHttpError, type RequestProblem } from './http-error.js';
 import { parseJsonBody } from './middleware/json-body.js';
 import { compileSchemaCheck } from './middleware/schema-validator.js';
@@ -17,7 +18,14 @@ import { IDENTITY_CODING, inflateReportBody, type ReportBodyCoding } from './rep
 export type ReportAnalysis =
   | {
       kind: 'accepted';
-      inventory: Inventory;
+      /**
+       * The normalised inventory. A worker leaves it out and sends only `encoded.inventoryJson`: rebuilding
+       * the object from a message costs the event loop four times what parsing that JSON does, and most
+       * reports (a machine seen for the first time) never need it there. See `inventoryOf`.
+       */
+      inventory?: Inventory;
+      /** The identity the report claims, for the store's conflict check. */
+      claim: NodeClaim;
       warnings: string[];
       /** The body to keep when it differs from the one received: the agent's enrolment token blanked out. */
       redactedBody?: string;
@@ -84,7 +92,7 @@ export function analyseReport(raw: Uint8Array, options: AnalyseOptions = {}, cod
       }),
     );
   }
-  const accepted: ReportAnalysis = { kind: 'accepted', inventory, warnings };
+  const accepted: ReportAnalysis = { kind: 'accepted', inventory, claim: claimFromInventory(inventory), warnings };
   // The token is a credential: the stored raw report must not carry it in clear for as long as history is kept.
   if (checked.value.agent.token !== undefined) {
     accepted.redactedBody = JSON.stringify({ ...checked.value, agent: { ...checked.value.agent, token: '[redacted]' } });
@@ -92,6 +100,20 @@ export function analyseReport(raw: Uint8Array, options: AnalyseOptions = {}, cod
   const encoded = encodeAccepted({ raw, json, redactedBody: accepted.redactedBody, inventory }, coding, options);
   if (encoded) accepted.encoded = encoded;
   return accepted;
+}
+
+/** An accepted analysis as a worker sends it back: the inventory only as the JSON that will be stored. */
+export function withoutInventoryObject(analysis: ReportAnalysis): ReportAnalysis {
+  if (analysis.kind !== 'accepted' || analysis.encoded === undefined) return analysis;
+  const { inventory: _sentAsJson, ...rest } = analysis;
+  return rest;
+}
+
+/** The inventory of an accepted analysis, parsed from its stored JSON when a worker sent only that. */
+export function inventoryOf(analysis: Extract<ReportAnalysis, { kind: 'accepted' }>): Inventory {
+  if (analysis.inventory) return analysis.inventory;
+  if (!analysis.encoded) throw new Error('an accepted report analysis holds no inventory');
+  return JSON.parse(analysis.encoded.inventoryJson) as Inventory;
 }
 
 /** Throws the refusal as the HttpError the API's error handler answers with. */

@@ -1,4 +1,4 @@
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -11,7 +11,16 @@ export interface ServerOptions {
   port: number;
   /** A client that has not sent its whole request by then is cut off (slow-body protection). */
   requestTimeoutMs?: number;
+  /**
+   * Connections the kernel may queue before the server accepts them. A rack powering on opens hundreds at
+   * once; past this queue (and `net.core.somaxconn`, which caps it) the kernel drops the handshake and the
+   * client retries only after a second, then three. Node's default is 511.
+   */
+  backlog?: number;
 }
+
+/** Room for a few racks of machines whose reports arrive in the same instant. */
+export const DEFAULT_LISTEN_BACKLOG = 4096;
 
 export interface RunningServer {
   url: string;
@@ -23,7 +32,7 @@ export interface RunningServer {
 /** Serves an app on Node's HTTP server; resolves once listening. @example await startServer(app, { host: '127.0.0.1', port: 8080 }) */
 export function startServer(app: Hono<ApiEnv>, options: ServerOptions): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
+    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
     server.requestTimeout = options.requestTimeoutMs ?? 30_000;
     server.once('error', (error) => {
       reject(new PlinthError('API_LISTEN', `cannot listen on ${options.host}:${options.port}`, { cause: error, details: { ...options } }));
@@ -41,5 +50,6 @@ export function startServer(app: Hono<ApiEnv>, options: ServerOptions): Promise<
           }),
       });
     });
+    server.listen({ host: options.host, port: options.port, backlog: options.backlog ?? DEFAULT_LISTEN_BACKLOG });
   });
 }

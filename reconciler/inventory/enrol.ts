@@ -73,14 +73,16 @@ function findConflict(claim: NodeClaim, context: IngestContext<Inventory>): Inge
 
 /**
  * Decides what a report does, from what the store holds for its identity (pure; runs inside the ingest
- * transaction).
+ * transaction). `reported` is the report's inventory, or a function that reads it: an enrolment never needs it.
  *
  * @example decideEnrolment(claimFromInventory(inventory), { macOwners: [], bmcOwners: [] }) // { kind: 'enrol' }
  */
-export function decideEnrolment(claim: NodeClaim, context: IngestContext<Inventory>, inventory: Inventory): IngestDecision {
+export function decideEnrolment(claim: NodeClaim, context: IngestContext<Inventory>, reported: Inventory | (() => Inventory)): IngestDecision {
   const refused = findConflict(claim, context);
   if (refused) return refused;
   if (!context.claimed) return { kind: 'enrol' };
+  // Only a known node's report is compared with what it reported before: read the inventory then, not sooner.
+  const inventory = typeof reported === 'function' ? reported() : reported;
   // The installed system reports that it booted from disk, with whatever tools its image carries: a sign of
   // life, not a hardware inventory, so it is never compared with what the live system saw.
   if (inventory.os !== undefined) return { kind: 'refresh', changes: [] };

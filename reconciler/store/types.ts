@@ -72,16 +72,20 @@ export interface ConflictRecord {
   detectedAt: string;
 }
 
-export interface ReportSubmission<TInventory> {
+interface ReportSubmissionBase {
   /** The body exactly as received; stored compressed. */
   rawBody: Uint8Array;
-  inventory: TInventory;
   claim: NodeClaim;
   receivedAt: string;
   sourceAddress?: string;
-  /** `rawBody` and `inventory` already encoded for storage by the caller (on a worker thread); else the store encodes them. */
-  encoded?: EncodedReport;
 }
+
+/**
+ * A report to store: its inventory as an object, which the store encodes, or already encoded by the caller
+ * (on a worker thread), whose inventory may then exist only as `encoded.inventoryJson`.
+ */
+export type ReportSubmission<TInventory> = ReportSubmissionBase &
+  ({ inventory: TInventory; encoded?: EncodedReport } | { inventory?: TInventory; encoded: EncodedReport });
 
 /** The stored form of a report: gzip (RFC 1952) of the raw body, its SHA-256 in hex, the inventory as JSON. */
 export interface EncodedReport {

@@ -24,12 +24,17 @@ export interface ApiHarness {
  * A real store in a temporary directory behind the real app. In-process requests carry a socket address
  * in the env, as @hono/node-server would, so per-source rules see a peer.
  */
-export async function openApiHarness(transport: Transport, reports: ApiDeps['reports'] = {}, peer = '10.1.2.3'): Promise<ApiHarness> {
+export async function openApiHarness(
+  transport: Transport,
+  reports: ApiDeps['reports'] = {},
+  peer = '10.1.2.3',
+  analyseReport?: ApiDeps['analyseReport'],
+): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'plinth-api-'));
   const databasePath = join(dir, 'plinth.db');
   const store = SqliteStore.open(databasePath);
   let now = new Date('2026-01-01T00:00:00.000Z');
-  const app = createApp({ store, log: silentLogger(), clock: () => now, reports: { rateLimit: false, ...reports } });
+  const app = createApp({ store, log: silentLogger(), clock: () => now, reports: { rateLimit: false, ...reports }, ...(analyseReport ? { analyseReport } : {}) });
   const server = transport === 'socket' ? await startServer(app, { host: '127.0.0.1', port: 0 }) : undefined;
   const env = { incoming: { socket: { remoteAddress: peer } } };
   return {

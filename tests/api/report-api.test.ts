@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createReportAnalysisPool } from '../../reconciler/api/report-analysis.js';
+import { normaliseReport } from '../../reconciler/discovery/normalise.js';
 import type { Inventory } from '../../reconciler/inventory/types.js';
 import { buildHardwareReport, macsFor, type ReportSpec } from '../support/hardware-report.js';
-import { openApiHarness, postJson, type ApiHarness, type Transport } from './harness.js';
+import { openApiHarness, postGzip, postJson, type ApiHarness, type Transport } from './harness.js';
 
 const R640 = 'dell/poweredge-r640/8885D8B6E2FE';
 const nodeA: ReportSpec = { fixture: R640, serial: 'CZJ8885A', macs: macsFor(1), bmcMac: '02:60:00:00:00:01' };
@@ -162,5 +167,49 @@ describe.each<Transport>(['in-process', 'socket'])('POST /v1/reports (%s)', (tra
     await outside.close();
     const inside = await open(transport, { trustedNetworks: ['10.0.0.0/8', '127.0.0.0/8'] });
     expect((await inside.send('/v1/reports', postJson(buildHardwareReport(nodeA)))).status).toBe(202);
+  });
+});
+
+describe('POST /v1/reports with the analysis on worker threads (the compiled worker, as `plinth serve` runs it)', () => {
+  // `npm test` builds before it runs jest; the worker is the shipped JavaScript, not this test's TypeScript.
+  const workerScript = pathToFileURL(resolve('dist/reconciler/api/report-analysis-worker.js'));
+  let pool: ReturnType<typeof createReportAnalysisPool> | undefined;
+
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
+  async function openWithWorkers(): Promise<ApiHarness> {
+    if (!existsSync(workerScript)) throw new Error('npm run build did not produce dist/reconciler/api/report-analysis-worker.js');
+    pool = createReportAnalysisPool(2, workerScript);
+    return open('socket', {}, '10.1.2.3', pool.analyse);
+  }
+
+  it('enrols from the inventory a worker sends as stored JSON, and stores exactly that inventory', async () => {
+    const api = await openWithWorkers();
+    const response = await api.send('/v1/reports', postGzip(buildHardwareReport(nodeA)));
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ node: { id: 'CZJ8885A', identitySource: 'chassis-serial', state: 'discovered' } });
+    const [stored] = await api.store.listReports<Inventory>('CZJ8885A');
+    expect(stored?.inventory).toEqual(normaliseReport(buildHardwareReport(nodeA)).inventory);
+  });
+
+  it('compares a known machine’s next report with its last one (a disk gone is an event)', async () => {
+    const api = await openWithWorkers();
+    await api.send('/v1/reports', postJson(buildHardwareReport(nodeA)));
+    const oneDisk = { ...nodeA, disks: [{ name: 'sda', sizeBytes: 480_103_981_056, serial: 'CZJ8885A-D1' }] };
+    expect((await api.send('/v1/reports', postGzip(buildHardwareReport(oneDisk)))).status).toBe(202);
+    expect((await api.store.listNodeEvents('CZJ8885A')).map((event) => event.kind)).toEqual(['disks']);
+  });
+
+  it('refuses an identity hijack with 409, leaving the enrolled node intact', async () => {
+    const api = await openWithWorkers();
+    await api.send('/v1/reports', postJson(buildHardwareReport(nodeA)));
+    const enrolled = await api.store.getNode('CZJ8885A');
+    const hijack = await api.send('/v1/reports', postJson(buildHardwareReport({ ...nodeB, macs: [nodeA.macs[0] ?? '', ...macsFor(3)] })));
+    expect(hijack.status).toBe(409);
+    expect(await api.store.getNode('CZJ8885A')).toEqual(enrolled);
+    expect(await api.store.countRecords()).toEqual({ nodes: 1, reports: 2, nodeEvents: 0, conflicts: 1 });
   });
 });

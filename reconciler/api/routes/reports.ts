@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { IncomingMessage } from 'node:http';
-import { claimFromInventory, decideEnrolment } from '../../inventory/enrol.js';
+import { decideEnrolment } from '../../inventory/enrol.js';
+import type { Inventory } from '../../inventory/types.js';
 import type { IngestOutcome, Store } from '../../store/types.js';
 import { HttpError } from '../http-error.js';
 import type { ApiEnv } from '../middleware/api-env.js';
 import { checkJsonContentType, readLimitedBody, readLimitedIncoming } from '../middleware/json-body.js';
 import { rateLimit, type RateLimitOptions } from '../middleware/rate-limit.js';
 import { trustedNetworks } from '../middleware/trusted-networks.js';
-import { acceptedOrThrow, analyseReportInline, type AnalyseReport } from '../report-analysis.js';
+import { acceptedOrThrow, analyseReportInline, inventoryOf, type AnalyseReport } from '../report-analysis.js';
 import { chooseBodyCoding } from '../report-analysis-body.js';
 
 export interface ReportRouteOptions {
@@ -59,17 +60,19 @@ export function reportRoutes(deps: ReportRouteDeps, options: ReportRouteOptions 
     const raw = await (incoming instanceof IncomingMessage
       ? readLimitedIncoming(incoming, options.bodyLimitBytes)
       : readLimitedBody(c.req.raw, options.bodyLimitBytes));
-    const { inventory, warnings, redactedBody, encoded } = acceptedOrThrow(await analyse(raw, coding));
-    const submission = {
-      // Unread when `encoded` is given (always for a gzip body): the store keeps that encoding.
+    const accepted = acceptedOrThrow(await analyse(raw, coding));
+    const { claim, warnings, redactedBody, encoded } = accepted;
+    let inventory: Inventory | undefined;
+    const readInventory = (): Inventory => (inventory ??= inventoryOf(accepted));
+    const base = {
+      // Unread when `encoded` is given (always from a worker, and for a gzip body): the store keeps that encoding.
       rawBody: redactedBody === undefined ? raw : Buffer.from(redactedBody),
-      encoded,
-      inventory,
-      claim: claimFromInventory(inventory),
+      claim,
       receivedAt: deps.clock().toISOString(),
       sourceAddress: c.get('sourceAddress'),
     };
-    const outcome = await deps.store.ingestReport(submission, (claim, context) => decideEnrolment(claim, context, inventory));
+    const submission = encoded ? { ...base, encoded } : { ...base, inventory: readInventory() };
+    const outcome = await deps.store.ingestReport(submission, (ingested, context) => decideEnrolment(ingested, context, readInventory));
     const log = c.get('log');
     if (outcome.kind === 'conflict') {
       log.warn({ reportId: outcome.reportId, conflictId: outcome.conflictId, reason: outcome.reason, nodes: outcome.nodeIds }, 'report refused: identity conflict');
