@@ -1,7 +1,7 @@
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { createMemoryReleaser } from '../lib/release-memory.js';
-import { renderSummaryNote, type RevisionSummary } from '../report/summary.js';
+import { markSuperseded, renderSummaryNote, type RevisionSummary } from '../report/summary.js';
 import { PollScheduler } from '../source/poll-scheduler.js';
 import { formatRevision, type Revision } from '../source/revision.js';
 import type { Source } from '../source/types.js';
@@ -159,7 +159,12 @@ export class Controller {
       options.onRevisionStart?.(name);
       const commitMessage = await options.readCommitMessage(revision.digest);
       const isCurrent = (): boolean => this.newestSeen === undefined || this.newestSeen === revision.digest;
-      const summary = await options.reconcile({ revision: name, treePath, commitMessage }, { isCurrent, signal });
+      const reconciled = await options.reconcile({ revision: name, treePath, commitMessage }, { isCurrent, signal });
+      // Stopped for a newer commit with work left: final, so the commit's status never stays pending. A shutdown
+      // is different: the same commit resumes at the next start.
+      const newer = this.newestSeen;
+      const superseded = reconciled.phase === 'applied' && reconciled.pending > 0 && !isCurrent() && !this.shutdown.signal.aborted && newer !== undefined;
+      const summary = superseded ? markSuperseded(reconciled, newer) : reconciled;
       this.reconciledOnce.add(name);
       this.lastSummary = summary;
       options.metrics.observeReconcile(Number(process.hrtime.bigint() - started) / 1e9, summary.phase === 'invalid' ? 'invalid' : 'applied');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideSummaryState, renderStatusDescription, renderSummaryNote, type RevisionSummary } from './summary.js';
+import { decideSummaryState, markSuperseded, renderStatusDescription, renderSummaryNote, type RevisionSummary } from './summary.js';
 
 const revision = `main@sha1:${'c'.repeat(40)}`;
 
@@ -66,5 +66,14 @@ describe('revision summary rendering', () => {
     expect(decideSummaryState(summary({ phase: 'applying', pending: 4 }))).toBe('pending');
     expect(decideSummaryState(summary({ counts: { enrol: { succeeded: 2 } } }))).toBe('success');
     expect(renderStatusDescription(summary({ phase: 'picked-up', pending: 12 }))).toBe('picked up: 0 ok, 0 failed, 0 blocked, 12 pending');
+  });
+
+  it('ends a superseded revision with error, naming the commit that took its work over', () => {
+    const stopped = markSuperseded(summary({ counts: { enrol: { succeeded: 1, skipped: 2 } }, pending: 2 }), 'd'.repeat(40));
+    expect(decideSummaryState(stopped)).toBe('error');
+    expect(renderStatusDescription(stopped)).toBe('superseded by dddddddddddd before its apply ended: 1 ok, 0 failed, 0 blocked, 2 pending');
+    expect(renderSummaryNote(stopped)).toBe(
+      `plinth: par1 ${revision} error (superseded)\nactions:\n  enrol: 1 succeeded, 2 skipped\nleft to the newer commit: 2\nsuperseded by: ${'d'.repeat(40)}\n`,
+    );
   });
 });

@@ -19,8 +19,13 @@ export interface RevisionSummary {
   cluster: string;
   /** `<branch>@sha1:<40 hex>` */
   revision: string;
-  /** `picked-up` and `applying` are interim; `applied` and `invalid` are final. */
-  phase: 'picked-up' | 'applying' | 'applied' | 'invalid';
+  /**
+   * `picked-up` and `applying` are interim; `applied` and `invalid` are final, and so is `superseded`: a newer
+   * commit was announced before this one's apply ended, and the rest of its work is left to that commit.
+   */
+  phase: 'picked-up' | 'applying' | 'applied' | 'invalid' | 'superseded';
+  /** For `superseded`: the commit (40 hex) that took over. */
+  supersededBy?: string;
   /** action kind (`enrol`, `reprovision`, …) → outcome → count */
   counts: Record<string, Partial<Record<ActionOutcome, number>>>;
   failures: ActionNote[];
@@ -31,7 +36,7 @@ export interface RevisionSummary {
   nodes?: Record<string, number>;
 }
 
-export type SummaryState = 'pending' | 'success' | 'failure';
+export type SummaryState = 'pending' | 'success' | 'failure' | 'error';
 
 /**
  * The commit-status state of a summary. Blocked destructive actions make it a failure: the commit's
@@ -39,6 +44,9 @@ export type SummaryState = 'pending' | 'success' | 'failure';
  */
 export function decideSummaryState(summary: RevisionSummary): SummaryState {
   if (summary.phase === 'invalid' || summary.validationErrors.length > 0) return 'failure';
+  // Never finished and never will be: `pending` would stay on the commit forever, `success` would claim its state
+  // was reached. `error` is the forges' "could not complete" (GitLab, which has no such state, shows `failed`).
+  if (summary.phase === 'superseded') return 'error';
   if (summary.phase !== 'applied' || summary.pending > 0) return 'pending';
   return summary.failures.length > 0 || summary.blocked.length > 0 ? 'failure' : 'success';
 }
@@ -91,7 +99,8 @@ export function renderSummaryNote(summary: RevisionSummary): string {
   const counts = renderCounts(summary.counts);
   if (counts.length > 0) lines.push('actions:', ...counts);
   lines.push(...renderNotes('failures', summary.failures), ...renderNotes('blocked', summary.blocked));
-  if (summary.pending > 0) lines.push(`pending: ${summary.pending}`);
+  if (summary.pending > 0) lines.push(`${summary.phase === 'superseded' ? 'left to the newer commit' : 'pending'}: ${summary.pending}`);
+  if (summary.supersededBy !== undefined) lines.push(`superseded by: ${summary.supersededBy}`);
   lines.push(...renderNodeStates(summary.nodes ?? {}));
   if (summary.validationErrors.length > 0) {
     lines.push('validation errors:');
@@ -125,10 +134,25 @@ export function renderStatusDescription(summary: RevisionSummary): string {
     `${summary.blocked.length} blocked${nameFirst(summary.blocked)}`,
     ...(summary.pending > 0 ? [`${summary.pending} pending`] : []),
   ];
-  const lead = summary.phase === 'applied' ? 'applied' : summary.phase === 'picked-up' ? 'picked up' : 'applying';
+  const lead = leadOf(summary);
   // Where the nodes ended comes last: when the text must be cut, the action counts matter more.
   const states = Object.keys(summary.nodes ?? {}).sort().map((state) => `${summary.nodes?.[state] ?? 0} ${state}`);
   return trimDescription(`${lead}: ${parts.join(', ')}${states.length > 0 ? `; nodes: ${states.join(', ')}` : ''}`);
+}
+
+function leadOf(summary: RevisionSummary): string {
+  if (summary.phase === 'superseded') return `superseded by ${(summary.supersededBy ?? 'a newer commit').slice(0, 12)} before its apply ended`;
+  return summary.phase === 'applied' ? 'applied' : summary.phase === 'picked-up' ? 'picked up' : 'applying';
+}
+
+/**
+ * The final summary of a revision whose apply stopped because a newer commit was announced, with actions
+ * left undone (counted as pending): that commit takes them over, this one will never finish them.
+ *
+ * @example markSuperseded(summary, newerSha).phase // 'superseded'
+ */
+export function markSuperseded(summary: RevisionSummary, newerDigest: string): RevisionSummary {
+  return { ...summary, phase: 'superseded', supersededBy: newerDigest };
 }
 
 export function trimDescription(text: string, limit = MAX_STATUS_DESCRIPTION): string {

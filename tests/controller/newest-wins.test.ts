@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startPlinth, type RunningPlinth } from '../../reconciler/api/serve.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
+import { GithubStatusServer } from '../report/github-status-server.js';
 import { createGitFixture, type GitFixture } from '../support/git-repo.js';
 import { macsFor } from '../support/hardware-report.js';
 import { SIMULATOR_CIPHER_SUITE, startBmc, type SimulatedBmc } from '../support/ipmi-sim.js';
@@ -14,14 +15,19 @@ import { postReport, readControllerStatus, readJournal, sendPushHook, waitForRev
 
 const SECRET = 'newest-wins-secret';
 const PASSWORD_ENV = 'PLINTH_NEWEST_BMC_PASSWORD';
+const FORGE_TOKEN = 'ghp_newestWinsToken0123456789abcdefABCDEF';
 
 describe('the newest commit wins', () => {
   let dir: string;
   let git: GitFixture;
   let bmc: SimulatedBmc | undefined;
   let plinth: RunningPlinth | undefined;
+  let forge: GithubStatusServer;
+  let forgeUrl = '';
 
   beforeAll(async () => {
+    forge = new GithubStatusServer({ owner: 'acme', repo: 'pub1-cluster', token: FORGE_TOKEN });
+    forgeUrl = await forge.start();
     dir = await mkdtemp(join(tmpdir(), 'plinth-newest-'));
     git = await createGitFixture('plinth-newest-git-');
     bmc = await startBmc({ address: '127.0.0.2' });
@@ -30,6 +36,7 @@ describe('the newest commit wins', () => {
   afterAll(async () => {
     await plinth?.stop();
     await bmc?.stop();
+    await forge?.stop();
     await git?.remove();
     await rm(dir, { recursive: true, force: true });
   }, 30_000);
@@ -41,7 +48,7 @@ describe('the newest commit wins', () => {
     const base = await git.commitFiles(await readExampleBase(), 'cluster');
     plinth = await startPlinth({
       repo: git.remoteUrl, branch: 'main', dataDir: join(dir, 'data'), cluster: 'pub1', pollIntervalMs: 3_600_000, listen: { host: '127.0.0.1', port: 0 },
-      webhookSecrets: [SECRET], notes: false, ipmiCipherSuite: SIMULATOR_CIPHER_SUITE, env: { [PASSWORD_ENV]: bmc?.password }, secretsDir: dir, reports: { rateLimit: false },
+      webhookSecrets: [SECRET], notes: false, forge: { kind: 'github', baseUrl: forgeUrl, project: 'acme/pub1-cluster', token: FORGE_TOKEN }, ipmiCipherSuite: SIMULATOR_CIPHER_SUITE, env: { [PASSWORD_ENV]: bmc?.password }, secretsDir: dir, reports: { rateLimit: false },
     }, silentLogger());
     await waitForRevision(plinth.url, `main@sha1:${base}`);
     expect(await postReport(plinth.url, machine)).toBe(202);
@@ -65,5 +72,11 @@ describe('the newest commit wins', () => {
 
     expect(status.lastAttempted?.revision).toBe(newer);
     expect((await readRevisionJournal(older)).find((entry) => entry.id === waiting?.id)?.state).toBe('interrupted');
+    // The older commit's status is final: it will never be applied further, so it must not stay pending.
+    const olderSha = older.slice('main@sha1:'.length);
+    const newerSha = newer.slice('main@sha1:'.length);
+    for (let round = 0; round < 100 && forge.statesOf(olderSha).at(-1) === 'pending'; round += 1) await sleep(100);
+    expect(forge.statesOf(olderSha)).toEqual(['pending', 'error']);
+    expect(forge.statuses.get(olderSha)?.at(-1)?.description).toMatch(new RegExp(`^superseded by ${newerSha.slice(0, 12)} before its apply ended: `));
   }, 120_000);
 });
