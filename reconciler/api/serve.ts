@@ -42,11 +42,14 @@ export interface RunningPlinth {
  * listener, and the controller following the branch. Example:
  * `const plinth = await startPlinth({ repo, branch: 'main', dataDir, listen: { host: '127.0.0.1', port: 8080 }, ... }, log)`.
  */
+/** How long a stop waits for queued commit statuses to reach the forge. */
+const STATUS_FLUSH_MS = 5_000;
+
 export async function startPlinth(settings: ServeSettings, log: Logger): Promise<RunningPlinth> {
   const dbPath = join(settings.dataDir, 'plinth.db');
   const store = SqliteStore.open(dbPath);
   const controllerStore = SqliteControllerStore.open(dbPath);
-  const { controller, metrics, closeDrivers } = await buildController(settings, { store, controllerStore }, log);
+  const { controller, metrics, closeDrivers, flushStatuses } = await buildController(settings, { store, controllerStore }, log);
   const countNodesByState = async (): Promise<Record<string, number>> => (await readStatus(store, controllerStore)).nodesByState;
   const onReportStored = (outcome: IngestOutcome): void => {
     if (asksForReplan(outcome)) controller.requestReplan();
@@ -72,6 +75,8 @@ export async function startPlinth(settings: ServeSettings, log: Logger): Promise
     stop: () =>
       (stopping ??= (async () => {
         await controller.stop();
+        // The last commit's outcome is worth a short wait: without it the forge shows `pending` until the next start.
+        await flushStatuses(STATUS_FLUSH_MS);
         await closeDrivers();
         await server.close();
         await analysis.close();

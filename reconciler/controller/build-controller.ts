@@ -81,7 +81,7 @@ async function buildDrivers(settings: ControllerSettings, store: Store, log: Log
  * Wires the controller from settings: Git source and clone under the data directory, drivers, notes
  * writer, and the reconcile pipeline over both stores.
  */
-export async function buildController(settings: ControllerSettings, stores: { store: Store; controllerStore: ControllerStore }, log: Logger): Promise<{ controller: Controller; metrics: ControllerMetrics; closeDrivers: () => Promise<void> }> {
+export async function buildController(settings: ControllerSettings, stores: { store: Store; controllerStore: ControllerStore }, log: Logger): Promise<{ controller: Controller; metrics: ControllerMetrics; closeDrivers: () => Promise<void>; flushStatuses: (withinMs: number) => Promise<void> }> {
   const workDir = join(settings.dataDir, 'repo');
   const verifyCommit = settings.signatures ? createCommitVerifier(settings.signatures) : undefined;
   const source = new GitSource({ remoteUrl: settings.repo, branch: settings.branch, workDir, ...(verifyCommit ? { verifyCommit } : {}) });
@@ -91,7 +91,7 @@ export async function buildController(settings: ControllerSettings, stores: { st
   const compiler = createCompiler();
   const notes = settings.notes ? new GitNotesWriter({ repoPath: workDir, identity: { name: 'plinth', email: 'plinth@localhost' } }) : undefined;
   const resolveSecret = (reference: Parameters<typeof resolveSecretReference>[0]) => resolveSecretReference(reference, { env: settings.env, secretsDir: settings.secretsDir });
-  const controller = new Controller(withCommitStatuses(settings, log, {
+  const { options, flushStatuses } = withCommitStatuses(settings, log, {
     source,
     metrics,
     log,
@@ -104,7 +104,8 @@ export async function buildController(settings: ControllerSettings, stores: { st
         isCurrent: control.isCurrent, signal: control.signal, fallbackCluster: settings.cluster,
       }),
     ...(notes ? { publish: async (sha: string, _summary: unknown, note: string) => void (await notes.writeNote(sha, note)) } : {}),
-  }));
+  });
+  const controller = new Controller(options);
   // BMC sessions end with an `exit`, which closes them on the BMC too.
-  return { controller, metrics, closeDrivers: async () => drivers.bmc?.close?.() };
+  return { controller, metrics, closeDrivers: async () => drivers.bmc?.close?.(), flushStatuses };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { STATUS_DRIVERS, statusContext, type ForgeKind } from '../report/forges/index.js';
@@ -25,6 +26,11 @@ export interface StatusPublisher {
   markPickedUp(revision: string): void;
   /** The state of a reconciled revision: final once its apply has finished, `pending` while actions remain. */
   publishSummary(sha: string, summary: RevisionSummary): void;
+  /**
+   * Resolves once every queued status was sent, or after `withinMs` (a forge that is down must not hold up a
+   * shutdown), saying then how many were left. A commit's last status is not lost to a restart that follows it.
+   */
+  flush(withinMs: number): Promise<void>;
 }
 
 /**
@@ -48,22 +54,35 @@ export function createStatusPublisher(driver: CommitStatusDriver, options: { clu
       if (!/^[0-9a-f]{40}$/.test(sha)) return;
       queue({ sha, state: decideSummaryState(summary), context, description: renderStatusDescription(summary), ...link });
     },
+    async flush(withinMs) {
+      const timeout = new AbortController();
+      const sent = reporter.whenIdle().then(() => true);
+      const gaveUp = sleep(withinMs, false, { signal: timeout.signal }).catch(() => false);
+      const delivered = await Promise.race([sent, gaveUp]);
+      timeout.abort();
+      if (!delivered) log.warn({ undelivered: reporter.pending, waitedMs: withinMs }, 'commit statuses not delivered before shutdown');
+    },
   };
 }
 
 /**
  * The controller's options with commit statuses added to its hooks (pending at pick-up, the summary's
- * state after apply), keeping the hooks already set. Without forge settings the options are unchanged.
+ * state after apply), keeping the hooks already set, and how to deliver what is still queued at shutdown.
+ * Without forge settings the options are unchanged.
  *
- * @example new Controller(withCommitStatuses({ forge, cluster: 'par1' }, log, options))
+ * @example const { options: withStatuses, flushStatuses } = withCommitStatuses({ forge, cluster: 'par1' }, log, options)
  */
-export function withCommitStatuses(settings: { forge?: ForgeSettings; cluster: string }, log: Logger, options: ControllerOptions): ControllerOptions {
+export function withCommitStatuses(
+  settings: { forge?: ForgeSettings; cluster: string },
+  log: Logger,
+  options: ControllerOptions,
+): { options: ControllerOptions; flushStatuses: (withinMs: number) => Promise<void> } {
   const { forge } = settings;
-  if (!forge) return options;
+  if (!forge) return { options, flushStatuses: async () => undefined };
   const driver = STATUS_DRIVERS[forge.kind]({ baseUrl: forge.baseUrl, project: forge.project, token: forge.token });
   const statuses = createStatusPublisher(driver, { cluster: settings.cluster, log, ...(forge.targetUrl === undefined ? {} : { targetUrl: forge.targetUrl }) });
   const { onRevisionStart, publish } = options;
-  return {
+  const wrapped: ControllerOptions = {
     ...options,
     onRevisionStart: (revision) => {
       try {
@@ -78,4 +97,5 @@ export function withCommitStatuses(settings: { forge?: ForgeSettings; cluster: s
       await publish?.(sha, summary, note);
     },
   };
+  return { options: wrapped, flushStatuses: (withinMs) => statuses.flush(withinMs) };
 }

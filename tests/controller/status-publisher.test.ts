@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControllerOptions } from '../../reconciler/controller/controller.js';
 import { withCommitStatuses } from '../../reconciler/controller/status-publisher.js';
-import { silentLogger } from '../../reconciler/lib/logger.js';
+import { createLogger, silentLogger } from '../../reconciler/lib/logger.js';
 import type { RevisionSummary } from '../../reconciler/report/summary.js';
 import { GithubStatusServer } from '../report/github-status-server.js';
 
@@ -30,7 +30,7 @@ describe('withCommitStatuses', () => {
 
   it('leaves the controller options as they are without a forge', () => {
     const options = { pollIntervalMs: 1 } as ControllerOptions;
-    expect(withCommitStatuses({ cluster: 'pub1' }, silentLogger(), options)).toBe(options);
+    expect(withCommitStatuses({ cluster: 'pub1' }, silentLogger(), options).options).toBe(options);
   });
 
   it('adds statuses under the configured cluster context and still runs the hooks already set', async () => {
@@ -40,7 +40,7 @@ describe('withCommitStatuses', () => {
       onRevisionStart: (revision: string) => void started.push(revision),
       publish: async (_sha: string, _summary: RevisionSummary, note: string) => void notes.push(note),
     } as unknown as ControllerOptions;
-    const wrapped = withCommitStatuses({ cluster: 'pub1', forge: { kind: 'github', baseUrl: forgeUrl, project: 'acme/pub1', token: TOKEN } }, silentLogger(), options);
+    const wrapped = withCommitStatuses({ cluster: 'pub1', forge: { kind: 'github', baseUrl: forgeUrl, project: 'acme/pub1', token: TOKEN } }, silentLogger(), options).options;
 
     wrapped.onRevisionStart?.(`main@sha1:${SHA}`);
     await waitForStates(SHA, 1);
@@ -53,5 +53,40 @@ describe('withCommitStatuses', () => {
     expect(states).toEqual(['pending', 'failure']);
     expect(forge.statuses.get(SHA)?.map((status) => status.context)).toEqual(['plinth/pub1', 'plinth/pub1']);
     expect(forge.statuses.get(SHA)?.[1]?.description).toBe('applied: 4 ok, 1 failed (lab-cmp-2 image-deploy), 0 blocked');
+  });
+
+  it('delivers what is still queued when asked to flush, before it returns', async () => {
+    const sha = 'e'.repeat(40);
+    forge.delayMs = 300;
+    try {
+      const { options, flushStatuses } = withCommitStatuses({ cluster: 'pub1', forge: { kind: 'github', baseUrl: forgeUrl, project: 'acme/pub1', token: TOKEN } }, silentLogger(), {} as ControllerOptions);
+      await options.publish?.(sha, summaryOf({ revision: `main@sha1:${sha}`, counts: { enrol: { succeeded: 2 } } }), 'note');
+      expect(forge.statesOf(sha)).toEqual([]);
+
+      await flushStatuses(10_000);
+
+      expect(forge.statesOf(sha)).toEqual(['success']);
+    } finally {
+      forge.delayMs = 0;
+    }
+  });
+
+  it('gives up a flush after the time it was given when the forge hangs, saying how many were left', async () => {
+    const sha = 'f'.repeat(40);
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    forge.stalled = true;
+    try {
+      const { options, flushStatuses } = withCommitStatuses({ cluster: 'pub1', forge: { kind: 'github', baseUrl: forgeUrl, project: 'acme/pub1', token: TOKEN } }, log, {} as ControllerOptions);
+      await options.publish?.(sha, summaryOf({ revision: `main@sha1:${sha}` }), 'note');
+
+      await flushStatuses(200);
+
+      const warning = lines.map((line) => JSON.parse(line) as { msg: string; undelivered?: number }).find((line) => line.msg === 'commit statuses not delivered before shutdown');
+      expect(warning?.undelivered).toBe(1);
+      expect(lines.join('\n')).not.toContain(TOKEN);
+    } finally {
+      forge.stalled = false;
+    }
   });
 });

@@ -43,6 +43,8 @@ export class GithubStatusServer {
   unavailable = false;
   /** When set, requests are read and never answered (a forge that hangs); `stop` ends them. */
   stalled = false;
+  /** Every answer waits this long first (a slow forge). */
+  delayMs = 0;
   private server: Server | undefined;
   private nextId = 1;
 
@@ -67,6 +69,7 @@ export class GithubStatusServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     if (this.stalled) return;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const reply = this.unavailable ? this.answerUnavailable() : this.answer(request, body);
     response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
     response.end(JSON.stringify(reply.body));
