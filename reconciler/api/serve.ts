@@ -52,7 +52,7 @@ export async function startPlinth(settings: ServeSettings, log: Logger): Promise
   const { controller, metrics, closeDrivers, flushStatuses } = await buildController(settings, { store, controllerStore }, log);
   const countNodesByState = async (): Promise<Record<string, number>> => (await readStatus(store, controllerStore)).nodesByState;
   const onReportStored = (outcome: IngestOutcome): void => {
-    if (asksForReplan(outcome)) controller.requestReplan();
+    if (asksForReplan(outcome)) controller.requestReplan({ newMachine: outcome.kind === 'enrolled' });
   };
   const analysis = await startReportAnalysis({ size: settings.reportAnalysisWorkers ?? defaultAnalysisWorkers(), log });
   const app = createApp({ store, log, onReportStored, analyseReport: analysis.analyse, ...(settings.reports ? { reports: settings.reports } : {}) });

@@ -5,7 +5,7 @@ import type { Plan, PlannedAction, PlanStep } from '../plan/types.js';
 import { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.js';
 import { openDatabase } from '../store/sqlite/open-database.js';
 import { applyPlan } from './apply-plan.js';
-import type { ApplyDeps, ApplyNode, StepExecutor } from './types.js';
+import type { ApplyDeps, ApplyExtension, ApplyExtensions, ApplyNode, StepExecutor } from './types.js';
 
 const REVISION = `main@sha1:${'a'.repeat(40)}`;
 
@@ -145,5 +145,122 @@ describe('applyPlan', () => {
 
     expect(attempts).toEqual(['dhcp-ensure', 'dhcp-ensure', 'power']);
     expect(result.results[0]).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('power failed') });
+  });
+
+  describe('machines that report while it runs', () => {
+    /** Extensions the test drives: `announce()` is what the controller does when new machines reported. */
+    function extensions(next: (known: ReadonlySet<string>) => ApplyExtension): ApplyExtensions & { announce: () => void; asked: ReadonlySet<string>[] } {
+      let listener: (() => void) | undefined;
+      const asked: ReadonlySet<string>[] = [];
+      return {
+        asked,
+        subscribe: (callback) => {
+          listener = callback;
+          return () => (listener = undefined);
+        },
+        plan: async (known) => (asked.push(known), next(known)),
+        announce: () => listener?.(),
+      };
+    }
+
+    /** An executor whose `held` node stops at its power step until `release()`. */
+    function holding(held: string): { execute: StepExecutor; ran: string[]; reached: Promise<void>; release: () => void } {
+      const ran: string[] = [];
+      let release = (): void => undefined;
+      let reachedResolve = (): void => undefined;
+      const reached = new Promise<void>((resolve) => (reachedResolve = resolve));
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const execute: StepExecutor = async (step, context) => {
+        ran.push(`${context.node.nodeId}:${step.op}`);
+        if (context.node.nodeId === held && step.op === 'power') {
+          reachedResolve();
+          await gate;
+        }
+        return {};
+      };
+      return { execute, ran, reached, release: () => release() };
+    }
+
+    const until = async (check: () => boolean): Promise<void> => {
+      for (let round = 0; round < 1000 && !check(); round += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    it('runs a new machine of the running wave at once, while an earlier machine still waits', async () => {
+      const store = createStore(['a', 'b']);
+      const hold = holding('a');
+      const more = extensions(() => ({ actions: [action('b')], blocked: [], nodes: nodesFor(['a', 'b']) }));
+      const applying = applyPlan(plan([action('a')]), createDeps(store, ['a'], hold.execute, { extensions: more }));
+      await hold.reached;
+
+      more.announce();
+      await until(() => hold.ran.includes('b:enc-publish'));
+      const doneBeforeRelease = [...hold.ran];
+      hold.release();
+      const result = await applying;
+
+      expect(doneBeforeRelease).toEqual(['a:dhcp-ensure', 'a:power', 'b:dhcp-ensure', 'b:power', 'b:enc-publish']);
+      expect([...(more.asked[0] ?? [])]).toEqual(['a']);
+      expect(result.results.map((entry) => [entry.actionId, entry.outcome])).toEqual([['a/enrol', 'succeeded'], ['b/enrol', 'succeeded']]);
+      expect((await store.listJournal({ revision: REVISION, nodeId: 'b' })).map((entry) => entry.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    });
+
+    it('keeps a new machine of a later wave behind the barrier of the running one', async () => {
+      const store = createStore(['a', 'c']);
+      const hold = holding('a');
+      const more = extensions(() => ({ actions: [action('c', { wave: 2 })], blocked: [], nodes: nodesFor(['a', 'c']) }));
+      const applying = applyPlan(plan([action('a')]), createDeps(store, ['a'], hold.execute, { extensions: more }));
+      await hold.reached;
+
+      more.announce();
+      await until(() => more.asked.length > 0);
+      for (let round = 0; round < 50; round += 1) await new Promise((resolve) => setImmediate(resolve));
+      const beforeRelease = [...hold.ran];
+      hold.release();
+      const result = await applying;
+
+      expect(beforeRelease.some((entry) => entry.startsWith('c:'))).toBe(false);
+      expect(hold.ran.filter((entry) => entry.startsWith('c:'))).toEqual(['c:dhcp-ensure', 'c:power', 'c:enc-publish']);
+      expect(result.results.map((entry) => entry.outcome)).toEqual(['succeeded', 'succeeded']);
+    });
+
+    it('spends only the disruption budget the running apply left, and never takes a node it already has', async () => {
+      const store = createStore(['a', 'b']);
+      const hold = holding('a');
+      const reprovision = (id: string): PlannedAction => action(id, { id: `${id}/reprovision`, kind: 'reprovision', destructive: true });
+      const more = extensions(() => ({ actions: [reprovision('a'), reprovision('b')], blocked: [], nodes: nodesFor(['a', 'b']) }));
+      const deps = createDeps(store, ['a'], hold.execute, {
+        extensions: more,
+        approvals: { byKind: { reprovision: ['*'] } },
+        limits: { maxParallel: 20, stopOnFailurePercent: 100, maxAttempts: 3, maxDestructivePerCommit: 1 },
+      });
+      const applying = applyPlan(plan([reprovision('a')]), deps);
+      await hold.reached;
+
+      more.announce();
+      await until(() => more.asked.length > 0);
+      hold.release();
+      const result = await applying;
+
+      expect(result.results.map((entry) => [entry.actionId, entry.outcome])).toEqual([['b/reprovision', 'blocked'], ['a/reprovision', 'succeeded']]);
+      expect(result.results[0]?.reason).toMatch(/disruption budget allows 1 destructive action/);
+      expect(hold.ran.filter((entry) => entry.startsWith('b:'))).toEqual([]);
+    });
+
+    it('takes nobody on once a newer revision arrived', async () => {
+      const store = createStore(['a', 'b']);
+      const hold = holding('a');
+      let current = true;
+      const more = extensions(() => ({ actions: [action('b')], blocked: [], nodes: nodesFor(['a', 'b']) }));
+      const applying = applyPlan(plan([action('a')]), createDeps(store, ['a'], hold.execute, { extensions: more, isCurrent: () => current }));
+      await hold.reached;
+
+      current = false;
+      more.announce();
+      hold.release();
+      const result = await applying;
+
+      expect(more.asked).toEqual([]);
+      expect(result.results.map((entry) => entry.actionId)).toEqual(['a/enrol']);
+    });
   });
 });

@@ -1,101 +1,248 @@
 import type { AppliedNodeState, BlockedAction, Plan, PlannedAction } from '../plan/types.js';
 import type { JournalEntry } from '../store/types.js';
 import { gateActions } from '../plan/gate-actions.js';
-import { groupWaves } from './gate-actions.js';
 import { groupJournal } from './resume-step.js';
 import { runAction } from './run-action.js';
-import type { ActionResult, ApplyDeps, ApplyResult } from './types.js';
+import type { ActionResult, ApplyDeps, ApplyExtensions, ApplyNode, ApplyResult } from './types.js';
 
-interface WaveState {
+interface ApplyState {
   deps: ApplyDeps;
-  plan: Plan;
-  journal: ReadonlyMap<string, JournalEntry[]>;
+  revision: string;
+  /** Ids of every action this apply was given (its plan and any extension): the prerequisites it knows of. */
+  planned: Set<string>;
+  /** Nodes this apply acts on or holds back; an extension brings only others. */
+  known: Set<string>;
+  nodes: Map<string, ApplyNode>;
+  journal: Map<string, JournalEntry[]>;
   applied: Map<string, AppliedNodeState>;
   results: Map<string, ActionResult>;
   /** One chain per node, so two actions of the same node never overlap. */
   nodeChains: Map<string, Promise<unknown>>;
+  /** What passed apply's own gate, in the order it was given: the order of the results. */
+  admitted: PlannedAction[];
+  blocked: BlockedAction[];
+  /** Waves not started yet, by wave number. */
+  waiting: Map<number, PlannedAction[]>;
+  running: RunningWave | undefined;
+  /** Why no further action may start (a wave stopped on failures, a newer revision, a shutdown). */
+  stopReason: string | undefined;
+  extending: Promise<void> | undefined;
+  extendAgain: boolean;
 }
+
+interface RunningWave {
+  number: number;
+  queue: PlannedAction[];
+  /** Actions of this wave, including any that joined it while it ran. */
+  total: number;
+  failed: number;
+  active: number;
+  halted: string | undefined;
+  finish: () => void;
+}
+
+const SUPERSEDED = 'superseded by a newer revision or shutting down';
 
 /**
  * Executes a plan: waves in order with a barrier between them, at most `maxParallel` actions at once,
  * destructive actions only with approval and within budget, a wave stopped once too many of its actions
- * failed, and every step journaled so that a restart resumes where it stopped.
+ * failed, and every step journaled so that a restart resumes where it stopped. Machines that report while
+ * it runs join it through `deps.extensions`: into the running wave when theirs is not later, else into theirs.
  *
  * @example const result = await applyPlan(plan, { store, execute, nodes, approvals, limits, log, now, sleep, isCurrent, signal });
  */
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
-  // Apply's own guard on destructive actions, whatever the plan says: the planner's gate, run again on what it
-  // let through (maintenance was already held back there).
-  const budget = { maxPerCommit: deps.limits.maxDestructivePerCommit, maxPerAvailabilityZone: deps.limits.maxDestructivePerZone };
-  const { runnable, blocked } = gateActions(plan.actions, { approvals: deps.approvals, budget, maintenance: new Set() });
-  const state: WaveState = {
+  const state: ApplyState = {
     deps,
-    plan,
+    revision: plan.revision,
+    planned: new Set(),
+    known: new Set([...plan.actions, ...plan.blocked.map((entry) => entry.action)].map((action) => action.nodeId)),
+    nodes: new Map(deps.nodes),
     journal: groupJournal(await deps.store.listJournal({ revision: plan.revision })),
     // Only the nodes this plan acts on: the applied states of every other node are not needed while applying.
     applied: new Map((await deps.store.listAppliedStates({ nodeIds: plan.actions.map((action) => action.nodeId) })).map((entry) => [entry.nodeId, entry])),
     results: new Map(),
     nodeChains: new Map(),
+    admitted: [],
+    blocked: [...plan.blocked],
+    waiting: new Map(),
+    running: undefined,
+    stopReason: undefined,
+    extending: undefined,
+    extendAgain: false,
   };
-  let stopReason: string | undefined;
-  for (const wave of groupWaves(runnable)) {
-    if (stopReason === undefined && (!deps.isCurrent() || deps.signal.aborted)) stopReason = 'superseded by a newer revision or shutting down';
-    if (stopReason !== undefined) {
-      for (const action of wave) record(state, action, 'skipped', stopReason);
-      continue;
+  admit(state, plan.actions);
+  const unsubscribe = deps.extensions?.subscribe(() => requestExtension(state));
+  try {
+    for (;;) {
+      const number = Math.min(...state.waiting.keys());
+      const wave = state.waiting.get(number);
+      if (!wave) {
+        // Nothing left to start; an extension being planned may still bring some.
+        if (state.extending) await state.extending;
+        if (state.waiting.size > 0) continue;
+        break;
+      }
+      state.waiting.delete(number);
+      if (state.stopReason === undefined && stopped(deps)) state.stopReason = SUPERSEDED;
+      if (state.stopReason !== undefined) {
+        for (const action of wave) record(state, action, 'skipped', state.stopReason);
+        continue;
+      }
+      const halted = await runWave(state, number, wave);
+      if (halted !== undefined) state.stopReason ??= halted;
     }
-    stopReason = await runWave(state, wave);
+  } finally {
+    unsubscribe?.();
   }
-  const results = [...[...plan.blocked, ...blocked].map(toBlockedResult), ...runnable.map((action) => state.results.get(action.id) as ActionResult)];
-  return { revision: plan.revision, results, cancelled: !deps.isCurrent() || deps.signal.aborted };
+  const results = [...state.blocked.map(toBlockedResult), ...state.admitted.map((action) => state.results.get(action.id) as ActionResult)];
+  return { revision: plan.revision, results, cancelled: stopped(deps) };
 }
 
-/** Runs one wave; returns why later waves must not start, if they must not. */
-async function runWave(state: WaveState, wave: readonly PlannedAction[]): Promise<string | undefined> {
+function stopped(deps: ApplyDeps): boolean {
+  return !deps.isCurrent() || deps.signal.aborted;
+}
+
+/**
+ * Apply's own guard on destructive actions, whatever the plan says: the planner's gate, run again on what it let
+ * through (maintenance was already held back there), over everything this apply admitted before these actions,
+ * so an extension spends only what the budget has left. Admitted actions join the running wave or wait for theirs.
+ */
+function admit(state: ApplyState, actions: readonly PlannedAction[]): PlannedAction[] {
+  const { limits, approvals } = state.deps;
+  const budget = { maxPerCommit: limits.maxDestructivePerCommit, maxPerAvailabilityZone: limits.maxDestructivePerZone };
+  const fresh = new Set(actions.map((action) => action.id));
+  const gated = gateActions([...state.admitted, ...actions], { approvals, budget, maintenance: new Set() });
+  const runnable = gated.runnable.filter((action) => fresh.has(action.id));
+  state.blocked.push(...gated.blocked.filter((entry) => fresh.has(entry.action.id)));
+  for (const action of actions) {
+    state.planned.add(action.id);
+    state.known.add(action.nodeId);
+  }
+  state.admitted.push(...runnable);
+  const running = state.running;
+  for (const action of runnable) {
+    if (state.stopReason !== undefined) record(state, action, 'skipped', state.stopReason);
+    else if (running && action.wave <= running.number) {
+      // Its wave is running or over: it runs now rather than wait for one that will not come again.
+      running.queue.push(action);
+      running.total += 1;
+    } else state.waiting.set(action.wave, [...(state.waiting.get(action.wave) ?? []), action]);
+  }
+  if (running) startWorkers(state, running);
+  return runnable;
+}
+
+/** New machines reported: plan them in (one extension at a time; requests meanwhile make one more). */
+function requestExtension(state: ApplyState): void {
+  const { extensions, log } = state.deps;
+  if (!extensions || stopped(state.deps) || state.stopReason !== undefined) return;
+  if (state.extending) {
+    state.extendAgain = true;
+    return;
+  }
+  state.extending = (async () => {
+    do {
+      state.extendAgain = false;
+      try {
+        await extendOnce(state, extensions);
+      } catch (error) {
+        // The next reconcile plans these machines anyway; the running apply goes on.
+        log.warn({ err: error }, 'could not add newly reported machines to the running apply');
+      }
+    } while (state.extendAgain && !stopped(state.deps));
+  })().finally(() => {
+    state.extending = undefined;
+  });
+}
+
+async function extendOnce(state: ApplyState, extensions: ApplyExtensions): Promise<void> {
+  const extension = await extensions.plan(new Set(state.known));
+  // Planned while this apply went on: a node it took up meanwhile stays with the plan that has it.
+  const actions = extension.actions.filter((action) => !state.known.has(action.nodeId));
+  const blocked = extension.blocked.filter((entry) => !state.known.has(entry.action.nodeId));
+  if (actions.length === 0 && blocked.length === 0) return;
+  const nodeIds = [...new Set(actions.map((action) => action.nodeId))];
+  const { store } = state.deps;
+  const journal = groupJournal(await store.listJournal({ revision: state.revision }));
+  for (const action of actions) {
+    const entries = journal.get(action.id);
+    if (entries && !state.journal.has(action.id)) state.journal.set(action.id, entries);
+  }
+  for (const entry of await store.listAppliedStates({ nodeIds })) if (!state.applied.has(entry.nodeId)) state.applied.set(entry.nodeId, entry);
+  for (const [nodeId, node] of extension.nodes) if (!state.nodes.has(nodeId)) state.nodes.set(nodeId, node);
+  for (const entry of blocked) state.known.add(entry.action.nodeId);
+  state.blocked.push(...blocked);
+  const runnable = admit(state, actions);
+  state.deps.log.info({ nodes: nodeIds.length, actions: runnable.length, blocked: actions.length - runnable.length + blocked.length }, 'machines that reported during the apply joined it');
+}
+
+/** Runs one wave; resolves with why later waves must not start, if they must not. */
+function runWave(state: ApplyState, number: number, actions: readonly PlannedAction[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const wave: RunningWave = { number, queue: [...actions], total: actions.length, failed: 0, active: 0, halted: undefined, finish: () => resolve(wave.halted) };
+    state.running = wave;
+    startWorkers(state, wave);
+  });
+}
+
+function startWorkers(state: ApplyState, wave: RunningWave): void {
+  while (wave.active < state.deps.limits.maxParallel && wave.queue.length > 0) {
+    wave.active += 1;
+    void work(state, wave);
+  }
+  if (wave.active === 0) endWave(state, wave);
+}
+
+function endWave(state: ApplyState, wave: RunningWave): void {
+  if (state.running === wave) state.running = undefined;
+  wave.finish();
+}
+
+async function work(state: ApplyState, wave: RunningWave): Promise<void> {
   const { deps } = state;
-  const queue = [...wave];
-  let failed = 0;
-  let halted: string | undefined;
-  const threshold = (deps.limits.stopOnFailurePercent / 100) * wave.length;
-  const worker = async (): Promise<void> => {
-    for (let action = queue.shift(); action; action = queue.shift()) {
-      const blocker = halted ?? findBlocker(state, action);
+  try {
+    for (let action = wave.queue.shift(); action; action = wave.queue.shift()) {
+      const blocker = wave.halted ?? findBlocker(state, action);
       if (blocker !== undefined) {
         record(state, action, 'skipped', blocker);
         continue;
       }
       const result = await runSerialized(state, action);
-      if (result.outcome === 'failed' || result.outcome === 'interrupted') failed += 1;
-      if (halted === undefined && failed > 0 && failed >= threshold) halted = `wave ${action.wave} stopped: ${failed} of ${wave.length} actions failed`;
-      if (halted === undefined && (!deps.isCurrent() || deps.signal.aborted)) halted = 'superseded by a newer revision or shutting down';
+      if (result.outcome === 'failed' || result.outcome === 'interrupted') wave.failed += 1;
+      const threshold = (deps.limits.stopOnFailurePercent / 100) * wave.total;
+      if (wave.halted === undefined && wave.failed > 0 && wave.failed >= threshold) wave.halted = `wave ${action.wave} stopped: ${wave.failed} of ${wave.total} actions failed`;
+      if (wave.halted === undefined && stopped(deps)) wave.halted = SUPERSEDED;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(deps.limits.maxParallel, wave.length) }, worker));
-  return halted;
+  } catch (error) {
+    deps.log.error({ err: error }, 'apply worker stopped by an internal error');
+  } finally {
+    wave.active -= 1;
+    if (wave.active === 0) endWave(state, wave);
+  }
 }
 
 /** An unmet dependency: a prerequisite that did not succeed in this pass. */
-function findBlocker(state: WaveState, action: PlannedAction): string | undefined {
+function findBlocker(state: ApplyState, action: PlannedAction): string | undefined {
   for (const id of action.dependsOn) {
     const prerequisite = state.results.get(id);
-    const planned = state.plan.actions.some((candidate) => candidate.id === id);
-    if (planned && prerequisite?.outcome !== 'succeeded') return `depends on ${id}, which did not succeed`;
+    if (state.planned.has(id) && prerequisite?.outcome !== 'succeeded') return `depends on ${id}, which did not succeed`;
   }
   return undefined;
 }
 
-async function runSerialized(state: WaveState, action: PlannedAction): Promise<ActionResult> {
+async function runSerialized(state: ApplyState, action: PlannedAction): Promise<ActionResult> {
   const previous = state.nodeChains.get(action.nodeId) ?? Promise.resolve();
   const current = previous.then(() => runOne(state, action));
   state.nodeChains.set(action.nodeId, current.catch(() => undefined));
   return current;
 }
 
-async function runOne(state: WaveState, action: PlannedAction): Promise<ActionResult> {
-  const node = state.deps.nodes.get(action.nodeId);
+async function runOne(state: ApplyState, action: PlannedAction): Promise<ActionResult> {
+  const node = state.nodes.get(action.nodeId);
   if (!node) return record(state, action, 'failed', `no target for node ${action.nodeId}`);
   try {
-    const { result, applied } = await runAction(action, node, state.plan.revision, state.applied.get(action.nodeId), state.journal, state.deps);
+    const { result, applied } = await runAction(action, node, state.revision, state.applied.get(action.nodeId), state.journal, state.deps);
     state.applied.set(action.nodeId, applied);
     state.results.set(action.id, result);
     return result;
@@ -106,7 +253,7 @@ async function runOne(state: WaveState, action: PlannedAction): Promise<ActionRe
   }
 }
 
-function record(state: WaveState, action: PlannedAction, outcome: ActionResult['outcome'], reason: string): ActionResult {
+function record(state: ApplyState, action: PlannedAction, outcome: ActionResult['outcome'], reason: string): ActionResult {
   const result: ActionResult = { actionId: action.id, nodeId: action.nodeId, hostname: action.hostname, kind: action.kind, outcome, reason, stepsRun: 0 };
   state.results.set(action.id, result);
   return result;

@@ -1,5 +1,5 @@
 import type { Logger } from '../lib/logger.js';
-import type { ActionKind, AppliedNodeState, Approvals, NodeLifecycle, PlannedAction, PlanStep } from '../plan/types.js';
+import type { ActionKind, AppliedNodeState, Approvals, BlockedAction, NodeLifecycle, PlannedAction, PlanStep } from '../plan/types.js';
 import type { ControllerStore } from '../store/controller-types.js';
 
 /** What apply needs to know about a node beyond the plan: its target and how to reach its BMC. */
@@ -76,6 +76,23 @@ export interface ApplyLimits {
   maxAttempts: number;
 }
 
+/** Work a running apply takes on: actions for machines it does not act on yet, with their targets. */
+export interface ApplyExtension {
+  actions: PlannedAction[];
+  blocked: BlockedAction[];
+  nodes: ReadonlyMap<string, ApplyNode>;
+}
+
+/**
+ * How a running apply takes on machines that reported after it was planned, instead of leaving them until it
+ * ends (an apply waiting for a rack to install lasts many minutes). `subscribe` is told when new machines are
+ * there; `plan` plans the same revision again and returns the part for nodes not in `known`.
+ */
+export interface ApplyExtensions {
+  subscribe(listener: () => void): () => void;
+  plan(known: ReadonlySet<string>): Promise<ApplyExtension>;
+}
+
 export interface ApplyDeps {
   store: ControllerStore;
   execute: StepExecutor;
@@ -89,6 +106,8 @@ export interface ApplyDeps {
   /** False once a newer revision arrived: checked at every safe point (between steps, before a retry). */
   isCurrent: () => boolean;
   signal: AbortSignal;
+  /** New machines joining while this apply runs; without it they wait for the next reconcile. */
+  extensions?: ApplyExtensions;
 }
 
 export interface ApplyResult {

@@ -101,7 +101,7 @@ export async function buildController(settings: ControllerSettings, stores: { st
       reconcileRevision(input, {
         ...stores, compiler, execute, resolveSecret, metrics, log,
         now: () => new Date().toISOString(), sleep: sleepUnlessAborted,
-        isCurrent: control.isCurrent, signal: control.signal, fallbackCluster: settings.cluster,
+        isCurrent: control.isCurrent, signal: control.signal, fallbackCluster: settings.cluster, newMachines: control.newMachines,
       }),
     ...(notes ? { publish: async (sha: string, _summary: unknown, note: string) => void (await notes.writeNote(sha, note)) } : {}),
   });

@@ -12,7 +12,7 @@ export interface ControllerOptions {
   source: Source;
   /** The commit message of `sha` (approval trailers live there). */
   readCommitMessage: (sha: string) => Promise<string>;
-  reconcile: (input: RevisionInput, control: { isCurrent: () => boolean; signal: AbortSignal }) => Promise<RevisionSummary>;
+  reconcile: (input: RevisionInput, control: RevisionControl) => Promise<RevisionSummary>;
   /** Publishes a summary on its commit (git note, forge status); failures are logged, never block reconciling. */
   publish?: (sha: string, summary: RevisionSummary, note: string) => Promise<void>;
   metrics: ControllerMetrics;
@@ -28,6 +28,15 @@ export interface ControllerOptions {
   retryBaseMs?: number;
   /** Gives the heap a reconcile grew back to the system (see `createMemoryReleaser`); by default V8's full collection. */
   releaseMemory?: () => void;
+}
+
+/** What a reconcile is given to follow the world while it applies. */
+export interface RevisionControl {
+  /** False once a newer head was seen. */
+  isCurrent: () => boolean;
+  signal: AbortSignal;
+  /** Told (after the re-plan delay) when machines reported for the first time, so a running apply can take them on. */
+  newMachines: { subscribe(listener: () => void): () => void };
 }
 
 const DEFAULT_REPLAN_DELAY_MS = 2_000;
@@ -53,6 +62,9 @@ export class Controller {
   private replansRequested = 0;
   private replansAnswered = 0;
   private replanTimer: NodeJS.Timeout | undefined;
+  /** Listeners of the running apply, told of machines that reported for the first time. */
+  private readonly newMachineListeners = new Set<() => void>();
+  private newMachineTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private readonly releaseMemory: (() => void) | undefined;
@@ -80,9 +92,11 @@ export class Controller {
   /**
    * A stored report changed what the current revision plans (a new machine, a hardware change): plan and apply
    * it again without waiting for a commit. Requests within `replanDelayMs` make one reconcile; one arriving
-   * while a reconcile runs makes one more after it.
+   * while a reconcile runs makes one more after it. A machine reporting for the first time (`newMachine`) does
+   * not wait for that: the running apply plans it in as well (after the same delay, so a rack is one step).
    */
-  requestReplan(): void {
+  requestReplan(news: { newMachine?: boolean } = {}): void {
+    if (news.newMachine) this.announceNewMachines();
     this.replansRequested += 1;
     if (this.replanTimer || this.shutdown.signal.aborted) return;
     this.replanTimer = setTimeout(() => {
@@ -92,9 +106,19 @@ export class Controller {
     this.replanTimer.unref();
   }
 
+  private announceNewMachines(): void {
+    if (this.newMachineTimer || this.shutdown.signal.aborted) return;
+    this.newMachineTimer = setTimeout(() => {
+      this.newMachineTimer = undefined;
+      for (const listener of [...this.newMachineListeners]) listener();
+    }, this.options.replanDelayMs ?? DEFAULT_REPLAN_DELAY_MS);
+    this.newMachineTimer.unref();
+  }
+
   /** Stops polling; an in-flight step finishes and is journaled, nothing new starts. */
   async stop(): Promise<void> {
     this.shutdown.abort();
+    clearTimeout(this.newMachineTimer);
     clearTimeout(this.replanTimer);
     clearTimeout(this.retryTimer);
     await this.scheduler.stop();
@@ -159,7 +183,13 @@ export class Controller {
       options.onRevisionStart?.(name);
       const commitMessage = await options.readCommitMessage(revision.digest);
       const isCurrent = (): boolean => this.newestSeen === undefined || this.newestSeen === revision.digest;
-      const reconciled = await options.reconcile({ revision: name, treePath, commitMessage }, { isCurrent, signal });
+      const newMachines = {
+        subscribe: (listener: () => void) => {
+          this.newMachineListeners.add(listener);
+          return () => void this.newMachineListeners.delete(listener);
+        },
+      };
+      const reconciled = await options.reconcile({ revision: name, treePath, commitMessage }, { isCurrent, signal, newMachines });
       // Stopped for a newer commit with work left: final, so the commit's status never stays pending. A shutdown
       // is different: the same commit resumes at the next start.
       const newer = this.newestSeen;

@@ -5,7 +5,8 @@ import type { ControllerStore } from '../store/controller-types.js';
 import type { Store } from '../store/types.js';
 import { createSharer } from '../lib/share-identical.js';
 
-function compareText(a: string, b: string): number {
+/** Code-unit order, as the snapshot's allocations and hostnames are sorted. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -1,17 +1,20 @@
 import { applyPlan } from '../apply/apply-plan.js';
-import type { ApplyLimits, StepExecutor } from '../apply/types.js';
+import type { ApplyExtensions, ApplyLimits, ApplyNode, StepExecutor } from '../apply/types.js';
 import type { Compiler } from '../compile/compile.js';
+import type { CompileResult } from '../compile/types.js';
 import { classifyNodes } from '../inventory/classify-nodes.js';
 import type { Logger } from '../lib/logger.js';
 import { validateRepository } from '../manifests/validate-repository.js';
 import type { DesiredState } from '../manifests/desired-state.js';
 import { parseApprovalTrailers } from '../plan/approvals.js';
 import { planRevision } from '../plan/plan-revision.js';
+import type { Approvals, Plan } from '../plan/types.js';
 import { describeProvisioning } from '../plan/provisioning.js';
 import type { RevisionSummary } from '../report/summary.js';
 import type { ControllerStore } from '../store/controller-types.js';
 import type { Store } from '../store/types.js';
 import { buildApplyNodes, type ResolveSecret } from './apply-nodes.js';
+import { holdAllocations, type HeldAllocations } from './hold-allocations.js';
 import { loadInventorySnapshot } from './load-snapshot.js';
 import { readAppliedStates } from './read-applied-states.js';
 import { slimClassification } from './slim-classification.js';
@@ -33,6 +36,8 @@ export interface ReconcileDeps {
   signal: AbortSignal;
   /** Cluster name for a commit too broken to say its own. */
   fallbackCluster: string;
+  /** Told when machines report for the first time; the running apply then plans them in (see `ApplyExtensions`). */
+  newMachines?: { subscribe(listener: () => void): () => void };
 }
 
 export interface RevisionInput {
@@ -57,6 +62,49 @@ export function readLimits(desired: DesiredState): ApplyLimits {
   };
 }
 
+function heldBy(compiled: CompileResult): HeldAllocations {
+  return { allocations: compiled.allocations, hostnames: compiled.hostnames, hostnameHighWater: compiled.hostnameHighWater };
+}
+
+interface PlannedFromInventory {
+  plan: Plan;
+  compiled: CompileResult;
+  nodes: Map<string, ApplyNode>;
+}
+
+/**
+ * Reads the inventory, classifies, compiles and plans one valid commit, and builds the apply targets of the
+ * nodes `only` keeps (all by default). `held`: a compile of the same commit whose allocations, not all stored
+ * yet, must be kept (an apply still running gave them out).
+ */
+async function planFromInventory(
+  desired: DesiredState,
+  revision: string,
+  approvals: Approvals,
+  deps: ReconcileDeps,
+  options: { held?: HeldAllocations; only?: (nodeId: string) => boolean } = {},
+): Promise<PlannedFromInventory> {
+  const stored = await loadInventorySnapshot(deps.store, deps.controllerStore, deps.now());
+  const snapshot = options.held ? holdAllocations(stored, options.held) : stored;
+  // Compile keeps what it is given between commits: only the parts the controller reads.
+  const classifications = classifyNodes(desired, snapshot.nodes).map(slimClassification);
+  const compiled = deps.compiler.compile({ desired, classifications, snapshot });
+  const provisioning = describeProvisioning(desired, compiled.targets, classifications);
+  const plan = planRevision({
+    cluster: desired.cluster.metadata.name,
+    targets: compiled.targets,
+    provisioning,
+    applied: await readAppliedStates(deps.controllerStore, compiled.targets),
+    classifications,
+    approvals,
+    budget: desired.cluster.spec.rollout?.disruptionBudget ?? {},
+    problems: compiled.problems,
+    revision,
+  });
+  const acting = new Set(plan.actions.map((action) => action.nodeId).filter((nodeId) => options.only?.(nodeId) ?? true));
+  return { plan, compiled, nodes: buildApplyNodes(desired, compiled, classifications, provisioning, deps.resolveSecret, acting) };
+}
+
 /**
  * One commit, start to end: validate (an invalid commit applies nothing), read the inventory, classify,
  * compile, plan against what was applied, apply, and summarize. The store records the revision's phase.
@@ -74,28 +122,24 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   }
   const desired = validation.desired;
   await deps.controllerStore.recordRevision(input.revision, 'applying', deps.now());
-  const snapshot = await loadInventorySnapshot(deps.store, deps.controllerStore, deps.now());
-  // Compile keeps what it is given between commits: only the parts the controller reads.
-  const classifications = classifyNodes(desired, snapshot.nodes).map(slimClassification);
-  const compiled = deps.compiler.compile({ desired, classifications, snapshot });
-  const provisioning = describeProvisioning(desired, compiled.targets, classifications);
-  const limits = readLimits(desired);
   const approvals = parseApprovalTrailers(input.commitMessage);
-  const plan = planRevision({
-    cluster: desired.cluster.metadata.name,
-    targets: compiled.targets,
-    provisioning,
-    applied: await readAppliedStates(deps.controllerStore, compiled.targets),
-    classifications,
-    approvals,
-    budget: desired.cluster.spec.rollout?.disruptionBudget ?? {},
-    problems: compiled.problems,
-    revision: input.revision,
-  });
+  const first = await planFromInventory(desired, input.revision, approvals, deps);
+  const { plan } = first;
+  // What this compile gave out, and each later one: machines joining the apply must not be given it again.
+  let held = heldBy(first.compiled);
   log.info({ actions: plan.actions.length, blocked: plan.blocked.length }, 'plan ready');
-  const nodes = buildApplyNodes(desired, compiled, classifications, provisioning, deps.resolveSecret, new Set(plan.actions.map((action) => action.nodeId)));
+  const extensions: ApplyExtensions | undefined = deps.newMachines && {
+    subscribe: (listener) => deps.newMachines?.subscribe(listener) ?? (() => undefined),
+    // Addresses and hostnames given out before are held, though not stored until their enrolment runs.
+    plan: async (known) => {
+      const { plan: again, compiled, nodes } = await planFromInventory(desired, input.revision, approvals, deps, { held, only: (nodeId) => !known.has(nodeId) });
+      held = heldBy(compiled);
+      return { actions: again.actions.filter((action) => !known.has(action.nodeId)), blocked: again.blocked.filter((entry) => !known.has(entry.action.nodeId)), nodes };
+    },
+  };
   const { execute, now, sleep, isCurrent, signal } = deps;
-  const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes, approvals, limits });
+  const limits = readLimits(desired);
+  const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes: first.nodes, approvals, limits, ...(extensions ? { extensions } : {}) });
   for (const action of result.results) deps.metrics.countAction(action.kind, action.outcome);
   const results = mergeActionResults(earlier, result.results);
   const summary = summarizeApply(plan, { ...result, results });
