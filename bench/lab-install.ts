@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     const ratio = single ? ` = ${(result.installed / single.installed).toFixed(2)} × one VM` : '';
     console.log(`${String(result.count)} VM(s): last report ${result.report.toFixed(1)} s, last installed ${result.installed.toFixed(1)} s${ratio}; ${(result.installed / result.count).toFixed(1)} s of wall time per node`);
   }
-  console.log('bound: CPU while more VMs run than there are cores (three emulated boots per node: discovery, deploy system, installed OS; the image stream, dd with fsync and the sha256 of the written range run inside the emulated deploy system), then per node the serial steps: discovery report → re-plan → deploy boot → image push → disk boot → report; a report that arrives while a reconcile applies waits for that whole apply before its re-plan');
+  console.log('bound: CPU while more VMs run than there are cores (three emulated boots per node: discovery, deploy system, installed OS; the image stream, dd with fsync and the sha256 of the written range run inside the emulated deploy system), then per node the serial steps: discovery report → re-plan → deploy boot → image push → disk boot → report; a machine reporting while the apply runs joins it 2 s later');
 }
 
 await main();
