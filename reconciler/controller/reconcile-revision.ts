@@ -123,13 +123,21 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   const desired = validation.desired;
   await deps.controllerStore.recordRevision(input.revision, 'applying', deps.now());
   const approvals = parseApprovalTrailers(input.commitMessage);
-  const first = await planFromInventory(desired, input.revision, approvals, deps);
+  // A machine whose first report lands after the inventory is read, while a large fleet is still being planned,
+  // must not wait for the next reconcile either: heard now, it is planned in as soon as the apply starts.
+  let heardWhilePlanning = false;
+  const stopListening = deps.newMachines?.subscribe(() => void (heardWhilePlanning = true));
+  const first = await planFromInventory(desired, input.revision, approvals, deps).finally(() => stopListening?.());
   const { plan } = first;
   // What this compile gave out, and each later one: machines joining the apply must not be given it again.
   let held = heldBy(first.compiled);
   log.info({ actions: plan.actions.length, blocked: plan.blocked.length }, 'plan ready');
   const extensions: ApplyExtensions | undefined = deps.newMachines && {
-    subscribe: (listener) => deps.newMachines?.subscribe(listener) ?? (() => undefined),
+    subscribe: (listener) => {
+      const unsubscribe = deps.newMachines?.subscribe(listener) ?? (() => undefined);
+      if (heardWhilePlanning) queueMicrotask(listener);
+      return unsubscribe;
+    },
     // Addresses and hostnames given out before are held, though not stored until their enrolment runs.
     plan: async (known) => {
       const { plan: again, compiled, nodes } = await planFromInventory(desired, input.revision, approvals, deps, { held, only: (nodeId) => !known.has(nodeId) });
