@@ -16,6 +16,9 @@ import { statusRoutes } from './routes/status.js';
 import { createBootEndpoint, startEncEndpoint, type BootEndpointSettings, type EncEndpointSettings } from './serve-endpoints.js';
 import { startServer, type RunningServer } from './server.js';
 
+/** How long a stop waits for queued commit statuses to reach the forge. */
+const STATUS_FLUSH_MS = 5_000;
+
 export interface ServeSettings extends ControllerSettings {
   listen: { host: string; port: number };
   /** Webhook secrets (several while rotating); none refuses every webhook. */
@@ -42,9 +45,6 @@ export interface RunningPlinth {
  * listener, and the controller following the branch. Example:
  * `const plinth = await startPlinth({ repo, branch: 'main', dataDir, listen: { host: '127.0.0.1', port: 8080 }, ... }, log)`.
  */
-/** How long a stop waits for queued commit statuses to reach the forge. */
-const STATUS_FLUSH_MS = 5_000;
-
 export async function startPlinth(settings: ServeSettings, log: Logger): Promise<RunningPlinth> {
   const dbPath = join(settings.dataDir, 'plinth.db');
   const store = SqliteStore.open(dbPath);

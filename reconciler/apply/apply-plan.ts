@@ -158,7 +158,7 @@ function requestExtension(state: ApplyState): void {
 
 async function extendOnce(state: ApplyState, extensions: ApplyExtensions): Promise<void> {
   const extension = await extensions.plan(new Set(state.known));
-  // Planned while this apply went on: a node it took up meanwhile stays with the plan that has it.
+  // Nodes this apply already acts on or holds back stay with the plan that has them.
   const actions = extension.actions.filter((action) => !state.known.has(action.nodeId));
   const blocked = extension.blocked.filter((entry) => !state.known.has(entry.action.nodeId));
   if (actions.length === 0 && blocked.length === 0) return;

@@ -76,7 +76,7 @@ export interface ApplyLimits {
   maxAttempts: number;
 }
 
-/** Work a running apply takes on: actions for machines it does not act on yet, with their targets. */
+/** The same commit planned again while it applies, with the targets of the nodes the apply does not act on yet. */
 export interface ApplyExtension {
   actions: PlannedAction[];
   blocked: BlockedAction[];
@@ -86,7 +86,8 @@ export interface ApplyExtension {
 /**
  * How a running apply takes on machines that reported after it was planned, instead of leaving them until it
  * ends (an apply waiting for a rack to install lasts many minutes). `subscribe` is told when new machines are
- * there; `plan` plans the same revision again and returns the part for nodes not in `known`.
+ * there; `plan` plans the same revision again (targets are needed only for nodes not in `known`), and the apply
+ * takes on the actions of those nodes alone.
  */
 export interface ApplyExtensions {
   subscribe(listener: () => void): () => void;

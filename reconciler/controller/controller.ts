@@ -64,7 +64,8 @@ export class Controller {
   private replanTimer: NodeJS.Timeout | undefined;
   /** Listeners of the running apply, told of machines that reported for the first time. */
   private readonly newMachineListeners = new Set<() => void>();
-  private newMachineTimer: NodeJS.Timeout | undefined;
+  /** A machine reported for the first time since the re-plan timer was set. */
+  private newMachineHeard = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private readonly releaseMemory: (() => void) | undefined;
@@ -96,29 +97,21 @@ export class Controller {
    * not wait for that: the running apply plans it in as well (after the same delay, so a rack is one step).
    */
   requestReplan(news: { newMachine?: boolean } = {}): void {
-    if (news.newMachine) this.announceNewMachines();
     this.replansRequested += 1;
+    if (news.newMachine) this.newMachineHeard = true;
     if (this.replanTimer || this.shutdown.signal.aborted) return;
     this.replanTimer = setTimeout(() => {
       this.replanTimer = undefined;
+      if (this.newMachineHeard) for (const listener of [...this.newMachineListeners]) listener();
+      this.newMachineHeard = false;
       void this.scheduler.trigger();
     }, this.options.replanDelayMs ?? DEFAULT_REPLAN_DELAY_MS);
     this.replanTimer.unref();
   }
 
-  private announceNewMachines(): void {
-    if (this.newMachineTimer || this.shutdown.signal.aborted) return;
-    this.newMachineTimer = setTimeout(() => {
-      this.newMachineTimer = undefined;
-      for (const listener of [...this.newMachineListeners]) listener();
-    }, this.options.replanDelayMs ?? DEFAULT_REPLAN_DELAY_MS);
-    this.newMachineTimer.unref();
-  }
-
   /** Stops polling; an in-flight step finishes and is journaled, nothing new starts. */
   async stop(): Promise<void> {
     this.shutdown.abort();
-    clearTimeout(this.newMachineTimer);
     clearTimeout(this.replanTimer);
     clearTimeout(this.retryTimer);
     await this.scheduler.stop();

@@ -1,27 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openTempStores, type TempStores } from '../../tests/support/stores.js';
+import type { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { readStatus } from './read-status.js';
 
 const REVISION = `main@sha1:${'a'.repeat(40)}`;
-let dir: string;
+let stores: TempStores;
 let store: SqliteStore;
 let controllerStore: SqliteControllerStore;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'plinth-status-'));
-  store = SqliteStore.open(join(dir, 'plinth.db'));
-  controllerStore = SqliteControllerStore.open(join(dir, 'plinth.db'));
+  stores = openTempStores('plinth-status-');
+  ({ store, controllerStore } = stores);
 });
 
-afterEach(async () => {
-  await controllerStore.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(async () => stores.remove());
 
 describe('readStatus', () => {
   it('has nothing applied while the first pass of a revision runs', async () => {

@@ -125,16 +125,17 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   const approvals = parseApprovalTrailers(input.commitMessage);
   // A machine whose first report lands after the inventory is read, while a large fleet is still being planned,
   // must not wait for the next reconcile either: heard now, it is planned in as soon as the apply starts.
+  const { newMachines } = deps;
   let heardWhilePlanning = false;
-  const stopListening = deps.newMachines?.subscribe(() => void (heardWhilePlanning = true));
+  const stopListening = newMachines?.subscribe(() => void (heardWhilePlanning = true));
   const first = await planFromInventory(desired, input.revision, approvals, deps).finally(() => stopListening?.());
   const { plan } = first;
   // What this compile gave out, and each later one: machines joining the apply must not be given it again.
   let held = heldBy(first.compiled);
   log.info({ actions: plan.actions.length, blocked: plan.blocked.length }, 'plan ready');
-  const extensions: ApplyExtensions | undefined = deps.newMachines && {
+  const extensions: ApplyExtensions | undefined = newMachines && {
     subscribe: (listener) => {
-      const unsubscribe = deps.newMachines?.subscribe(listener) ?? (() => undefined);
+      const unsubscribe = newMachines.subscribe(listener);
       if (heardWhilePlanning) queueMicrotask(listener);
       return unsubscribe;
     },
@@ -142,7 +143,7 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
     plan: async (known) => {
       const { plan: again, compiled, nodes } = await planFromInventory(desired, input.revision, approvals, deps, { held, only: (nodeId) => !known.has(nodeId) });
       held = heldBy(compiled);
-      return { actions: again.actions.filter((action) => !known.has(action.nodeId)), blocked: again.blocked.filter((entry) => !known.has(entry.action.nodeId)), nodes };
+      return { actions: again.actions, blocked: again.blocked, nodes };
     },
   };
   const { execute, now, sleep, isCurrent, signal } = deps;

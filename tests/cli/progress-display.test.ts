@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimFromInventory, decideEnrolment } from '../../reconciler/inventory/enrol.js';
+import { ingestInventory } from '../support/stores.js';
 import { SqliteStore } from '../../reconciler/store/sqlite/sqlite-store.js';
 import { bundleCli } from '../controller/spawn-plinth.js';
 import { EXAMPLE_DIR } from '../plan/example-repo.js';
@@ -84,7 +84,7 @@ describe('progress display of long CLI commands', () => {
     const store = SqliteStore.open(db);
     for (const serial of ['SN001', 'SN002', 'SN003']) {
       const inventory = sampleInventory(serial);
-      await store.ingestReport({ rawBody: Buffer.from('{}'), inventory, claim: claimFromInventory(inventory), receivedAt: '2026-01-02T00:00:00Z' }, (claim, context) => decideEnrolment(claim, context, inventory));
+      await ingestInventory(store, inventory);
     }
     await store.close();
     const withoutTime = (text: string): unknown => ({ ...(JSON.parse(text) as object), exportedAt: undefined });

@@ -1,46 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StepExecutor } from '../../reconciler/apply/types.js';
 import { createCompiler } from '../../reconciler/compile/compile.js';
 import { ControllerMetrics } from '../../reconciler/controller/metrics.js';
 import { reconcileRevision } from '../../reconciler/controller/reconcile-revision.js';
-import { claimFromInventory, decideEnrolment } from '../../reconciler/inventory/enrol.js';
-import type { Inventory } from '../../reconciler/inventory/types.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
-import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
-import { SqliteStore } from '../../reconciler/store/sqlite/sqlite-store.js';
+import type { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import { buildExampleInventory, EXAMPLE_MACHINES } from '../support/example-inventory.js';
+import { ingestInventory as ingest, openTempStores, type TempStores } from '../support/stores.js';
 
 const REVISION = `main@sha1:${'b'.repeat(40)}`;
 const EXAMPLE_REPO = join(import.meta.dirname, '..', '..', 'cluster-repo-example');
 
-async function ingest(store: SqliteStore, inventory: Inventory): Promise<void> {
-  await store.ingestReport(
-    { rawBody: Buffer.from('{}'), inventory, claim: claimFromInventory(inventory), receivedAt: '2026-01-02T00:00:00Z' },
-    (claim, context) => decideEnrolment(claim, context, inventory),
-  );
-}
-
 describe('reconcileRevision and machines that report while it plans', () => {
-  let dir: string;
-  let store: SqliteStore;
-  let controllerStore: SqliteControllerStore;
+  let stores: TempStores;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'plinth-reconcile-joins-'));
-    store = SqliteStore.open(join(dir, 'plinth.db'));
-    controllerStore = SqliteControllerStore.open(join(dir, 'plinth.db'));
+    stores = openTempStores('plinth-reconcile-joins-');
   });
 
-  afterAll(async () => {
-    await controllerStore.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => stores.remove());
 
   it('plans a machine in once the apply starts when its first report came after the inventory was read', async () => {
+    const { store, controllerStore } = stores;
     const index = (serial: string) => EXAMPLE_MACHINES.findIndex((machine) => machine.serial === serial);
     const early = buildExampleInventory(EXAMPLE_MACHINES[index('CMP0001')] ?? EXAMPLE_MACHINES[0]!, index('CMP0001'));
     const late = buildExampleInventory(EXAMPLE_MACHINES[index('CMP0002')] ?? EXAMPLE_MACHINES[0]!, index('CMP0002'));

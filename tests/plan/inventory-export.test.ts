@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInventoryExport } from '../../reconciler/cli/commands/inventory-export.js';
-import { claimFromInventory, decideEnrolment } from '../../reconciler/inventory/enrol.js';
+import { ingestInventory } from '../support/stores.js';
 import { readSnapshot } from '../../reconciler/inventory/read-snapshot.js';
 import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import { SqliteStore } from '../../reconciler/store/sqlite/sqlite-store.js';
@@ -17,7 +17,7 @@ async function seedStore(path: string): Promise<void> {
   try {
     for (const serial of ['SN002', 'SN001']) {
       const inventory = sampleInventory(serial);
-      await store.ingestReport({ rawBody: Buffer.from('{}'), inventory, claim: claimFromInventory(inventory), receivedAt: '2026-01-02T00:00:00Z' }, (claim, context) => decideEnrolment(claim, context, inventory));
+      await ingestInventory(store, inventory);
     }
     await store.allocateAddress({ network: 'provisioning', address: '10.30.0.12', nodeId: 'SN002', allocatedAt: '2026-01-02T00:00:00Z' });
   } finally {

@@ -1,3 +1,4 @@
+import { createKeyedMutex } from '../isolation/keyed-mutex.js';
 import type { ShellSession } from './shell-session.js';
 
 /** Time a session is given to close its RMCP+ session on the BMC and exit before it is killed. */
@@ -29,7 +30,8 @@ export interface SessionPool {
  */
 export function createSessionPool(idleMs: number, maxSessions = 128): SessionPool {
   const entries = new Map<string, Entry>();
-  const locks = new Map<string, Promise<unknown>>();
+  // Calls on one key run one after the other; a failed call does not block the next.
+  const locks = createKeyedMutex();
   /** Sessions being closed, so that `closeAll` also waits for those an idle timer began to close. */
   const closing = new Set<Promise<void>>();
 
@@ -90,18 +92,7 @@ export function createSessionPool(idleMs: number, maxSessions = 128): SessionPoo
 
   return {
     use(key, open, work) {
-      // Calls on one key run one after the other; a failed call does not block the next.
-      const previous = locks.get(key) ?? Promise.resolve();
-      const result = previous.then(() => useLocked(key, open, work));
-      const tail = result.then(
-        () => undefined,
-        () => undefined,
-      );
-      locks.set(key, tail);
-      void tail.then(() => {
-        if (locks.get(key) === tail) locks.delete(key);
-      });
-      return result;
+      return locks.run(key, () => useLocked(key, open, work));
     },
     discard(key, session) {
       const entry = entries.get(key);
