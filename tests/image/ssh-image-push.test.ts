@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../reconciler/lib/command.js';
@@ -144,6 +144,23 @@ describe('golden image push over SSH (real sshd on loopback)', () => {
       details: { reasons: [{ disk: 'vda', reason: 'serial SMALL-0001 is not NO-SUCH-DISK' }, { disk: 'vdb', reason: 'serial ROOT-0002 is not NO-SUCH-DISK' }] },
     });
   });
+
+  it('resolves a by-path hint on the node to the disk it links to, and refuses a link that names nothing', async () => {
+    const node = await newNode();
+    const image = await createRawImage(work, 'raw-h.img', 1);
+    // The node's /dev/disk/by-path, here a folder of links to the file-backed disks.
+    const byPath = join(node.dir, 'by-path');
+    await mkdir(byPath);
+    await symlink(node.disks.vdb as string, join(byPath, 'pci-0000:00:1f.2-ata-2'));
+    const driver = createSshImageDriver({ listDisksCommand: node.listDisksCommand });
+
+    const result = await driver.ensureImage({ ...targetFor(node), rootDeviceHints: { name: join(byPath, 'pci-0000:00:1f.2-ata-2') } }, goldenImage(image.path, image.sha256));
+    const missing = driver.ensureImage({ ...targetFor(node), rootDeviceHints: { name: join(byPath, 'pci-0000:00:1f.2-ata-9') } }, goldenImage(image.path, image.sha256));
+
+    expect(result.disk).toBe(node.disks.vdb);
+    await expect(missing).rejects.toMatchObject({ code: 'IMAGE_NO_DISK', message: expect.stringContaining('pci-0000:00:1f.2-ata-9 names no device on the node') });
+  });
+
 });
 
 function countAccepted(log: string): number {

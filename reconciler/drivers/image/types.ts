@@ -32,7 +32,7 @@ export type ImageSpec = GoldenImage | RecipeImage;
 
 /**
  * Root-device hints as Ironic and Metal3 define them: every hint given must hold for the chosen disk.
- * `name` is a kernel name (`sda`) or a device path (`/dev/disk/by-path/...` is not resolved; use `/dev/sda`).
+ * `name` is a kernel name (`sda`), a device path (`/dev/sda`), or a link the node resolves (`/dev/disk/by-path/...`).
  */
 export interface RootDeviceHints {
   name?: string;

@@ -6,6 +6,7 @@ import { openSshSession, type SshConnector, type SshSession } from '../../../lib
 import { digestFilePrefix, inspectImageFile, type ImageFileFacts } from '../image-file.js';
 import { LSBLK_COMMAND, parseLsblk } from '../lsblk.js';
 import { describeSize, selectRootDisk, type BlockDisk } from '../root-disk.js';
+import { quoteShellWord } from '../../../lib/shell-quote.js';
 import { toImageError } from '../ssh-errors.js';
 import type { EnsureImageOptions, GoldenImage, ImageDriver, ImageProgress, ImageResult, ImageTarget } from '../types.js';
 import {
@@ -83,6 +84,23 @@ async function ensureGoldenImage(
   }
 }
 
+/**
+ * A `name` hint given as a link (`/dev/disk/by-path/...`, `/dev/disk/by-id/...`) names a disk only on the node:
+ * it is resolved there to the device it points at, which lsblk lists. A path that does not exist matches nothing.
+ */
+async function resolveDeviceLink(session: SshSession, target: ImageTarget): Promise<ImageTarget['rootDeviceHints']> {
+  const hints = target.rootDeviceHints;
+  const name = hints?.name;
+  if (name === undefined || !name.includes('/') || /^\/dev\/[^/]+$/.test(name)) return hints;
+  const resolved = await session.exec(`readlink -e -- ${quoteShellWord(name)}`, { maxOutputBytes: 4096 });
+  if (resolved.exitCode !== 0) {
+    throw new PlinthError('IMAGE_NO_DISK', `Node ${target.node}: the root-device hint ${name} names no device on the node`, {
+      details: { node: target.node, hints, stderr: resolved.stderr.slice(-2000) },
+    });
+  }
+  return { ...hints, name: resolved.stdout.trim() };
+}
+
 async function chooseDisk(session: SshSession, deps: SshImageDriverDeps, target: ImageTarget, imageSize: number): Promise<BlockDisk> {
   const listing = await session.exec(deps.listDisksCommand ?? LSBLK_COMMAND, { maxOutputBytes: 16 * 1024 * 1024 });
   if (listing.exitCode !== 0) {
@@ -91,7 +109,7 @@ async function chooseDisk(session: SshSession, deps: SshImageDriverDeps, target:
     });
   }
   const disks = parseLsblk(listing.stdout);
-  const choice = selectRootDisk(disks, target.rootDeviceHints);
+  const choice = selectRootDisk(disks, await resolveDeviceLink(session, target));
   if (!choice.ok) {
     const why = choice.reasons.map((reason) => `${reason.disk}: ${reason.reason}`).join('; ');
     throw new PlinthError('IMAGE_NO_DISK', `Node ${target.node}: no disk fits the image (${describeSize(imageSize)}) and the root-device hints (${why || 'no disks listed'})`, {
