@@ -66,26 +66,6 @@ export function diskSize(node: LabNode): string {
   return node.diskMiB === undefined ? `${String(node.diskGiB)}G` : `${String(node.diskMiB)}M`;
 }
 
-/** Size in bytes of an image as QEMU sees it (the virtual size of a qcow2, the length of a raw file). */
-async function readVirtualSize(file: string, format: 'raw' | 'qcow2'): Promise<number> {
-  const info = await runCommand('qemu-img', ['info', '--output=json', '-f', format, file], { timeoutMs: 30_000 });
-  if (info.exitCode !== 0) throw new Error(`qemu-img info ${file} failed: ${info.stderr.trim()}`);
-  return (JSON.parse(info.stdout) as { 'virtual-size': number })['virtual-size'];
-}
-
-/**
- * Writes a raw disk image onto a node's disk from the host, as an installer writing the whole disk would (the
- * disk keeps its size). Refuses, changing nothing, when the image is larger than the disk.
- */
-export async function writeDiskImage(disk: string, rawImage: string): Promise<void> {
-  const [imageBytes, diskBytes] = [await readVirtualSize(rawImage, 'raw'), await readVirtualSize(disk, 'qcow2')];
-  if (imageBytes > diskBytes) {
-    throw new Error(`the image ${rawImage} (${String(imageBytes)} bytes) does not fit on the disk ${disk} (${String(diskBytes)} bytes)`);
-  }
-  const written = await runCommand('qemu-img', ['convert', '-n', '-f', 'raw', '-O', 'qcow2', rawImage, disk], { timeoutMs: 120_000 });
-  if (written.exitCode !== 0) throw new Error(`writing ${rawImage} onto ${disk} failed: ${written.stderr.trim()}`);
-}
-
 /** Creates the node's folder: a fresh disk, firmware variables (UEFI), the hook's state, and the `vm` script. */
 export async function prepareNodeFiles(dir: string, namespace: string, node: LabNode, index: number): Promise<NodeFiles> {
   await mkdir(dir, { recursive: true, mode: 0o755 });

@@ -6,7 +6,7 @@ import type { NodeSignals, ReportedState } from './driver-steps.js';
 type SignalStore = Pick<Store, 'getNode' | 'getLatestReport'>;
 
 /** What a report says about the system that sent it: the live (deploy) system sends no `os` section. */
-function reportedState(inventory: Pick<Inventory, 'os'>): ReportedState {
+export function reportedState(inventory: Pick<Inventory, 'os'>): ReportedState {
   return inventory.os?.bootedFrom === 'disk' ? 'installed' : 'deploy-ready';
 }
 

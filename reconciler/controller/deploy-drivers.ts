@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { StepDrivers } from '../apply/driver-steps.js';
+import { reportedState } from '../apply/report-signals.js';
 import type { ApplyNode, StepContext } from '../apply/types.js';
 import { createImageFetcher } from '../drivers/image/fetch-image.js';
 import { inspectImageFile } from '../drivers/image/image-file.js';
@@ -11,7 +12,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { CommandRunner } from '../lib/command.js';
 import { PlinthError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { retryConnect, type ConnectRetryOptions } from '../lib/ssh-connect-retry.js';
+import { retryConnect } from '../lib/ssh-connect-retry.js';
 import { openSshSession, type SshConnector, type SshEndpoint } from '../lib/ssh-session.js';
 import type { Store } from '../store/types.js';
 
@@ -25,14 +26,11 @@ export interface DeploySettings {
   /** Start Puppet runs over SSH; without it the puppet-run step is skipped and nodes end `installed`. */
   puppet: boolean;
   sshPort?: number;
-  sshUser?: string;
   /** Prints the node's disks as `lsblk -J -b -O` does (the default). */
   listDisksCommand?: string;
   /** The agent command run on the node (default `puppet agent --onetime ...`), or one per certname. */
   puppetRunCommand?: string | ((certname: string) => string);
   puppetSummaryPath?: string;
-  /** How long to keep trying while a machine's sshd does not answer yet. */
-  connectRetry?: ConnectRetryOptions;
 }
 
 export interface DeployDeps {
@@ -44,6 +42,9 @@ export interface DeployDeps {
 
 type System = 'live' | 'installed';
 
+/** The deps once `buildDeployDrivers` made connecting patient: every driver connects through it. */
+type ConnectedDeps = DeployDeps & { connect: SshConnector };
+
 /** ed25519 first: it is what the live system generates and what ssh2 verifies fastest. */
 function pickHostKey(keys: readonly string[]): string | undefined {
   return keys.find((key) => key.startsWith('ssh-ed25519 ')) ?? keys[0];
@@ -52,7 +53,7 @@ function pickHostKey(keys: readonly string[]): string | undefined {
 /** The host key the node's newest report gives for the system it must be running; never a key from the other one. */
 async function readHostKey(deps: DeployDeps, node: ApplyNode, system: System, code: string): Promise<string> {
   const report = await deps.store.getLatestReport<Inventory>(node.nodeId);
-  const from: System | undefined = report === undefined ? undefined : report.inventory.os === undefined ? 'live' : 'installed';
+  const from: System | undefined = report === undefined ? undefined : reportedState(report.inventory) === 'installed' ? 'installed' : 'live';
   const key = from === system ? pickHostKey(report?.inventory.sshHostKeys ?? []) : undefined;
   if (key !== undefined) return key;
   const what = system === 'live' ? 'the live system' : 'the installed system';
@@ -69,7 +70,7 @@ function provisioningAddress(context: StepContext): string {
 }
 
 function endpoint(settings: DeploySettings, host: string, hostKey: string): SshEndpoint {
-  return { host, port: settings.sshPort ?? 22, username: settings.sshUser ?? 'root', hostKey, privateKey: settings.privateKey };
+  return { host, port: settings.sshPort ?? 22, username: 'root', hostKey, privateKey: settings.privateKey };
 }
 
 /** The profile's hints in the driver's terms; the disk must at least hold the image, whatever the hints say. */
@@ -85,9 +86,9 @@ function toDriverHints(hints: ApplyNode['rootDeviceHints'], imageBytes: number):
   };
 }
 
-function buildDeployImage(settings: DeploySettings, deps: DeployDeps): NonNullable<StepDrivers['deployImage']> {
+function buildDeployImage(settings: DeploySettings, deps: ConnectedDeps): NonNullable<StepDrivers['deployImage']> {
   const fetchImage = createImageFetcher({ cacheDir: join(settings.dataDir, 'images'), runCommand: deps.runCommand });
-  const driver = createSshImageDriver({ log: deps.log, ...(deps.connect ? { connect: deps.connect } : {}), ...(settings.listDisksCommand ? { listDisksCommand: settings.listDisksCommand } : {}) });
+  const driver = createSshImageDriver({ log: deps.log, connect: deps.connect, ...(settings.listDisksCommand ? { listDisksCommand: settings.listDisksCommand } : {}) });
   return async (step, context) => {
     const { node } = context;
     if (!node.image) {
@@ -101,11 +102,11 @@ function buildDeployImage(settings: DeploySettings, deps: DeployDeps): NonNullab
   };
 }
 
-function buildWipeDisks(settings: DeploySettings, deps: DeployDeps): NonNullable<StepDrivers['wipeDisks']> {
+function buildWipeDisks(settings: DeploySettings, deps: ConnectedDeps): NonNullable<StepDrivers['wipeDisks']> {
   return async (context) => {
     const { node } = context;
     const ssh = endpoint(settings, provisioningAddress(context), await readHostKey(deps, node, 'live', 'IMAGE_HOST_KEY'));
-    const result = await wipeNodeDisks({ node: node.hostname, ssh }, { log: deps.log, ...(deps.connect ? { connect: deps.connect } : {}), ...(settings.listDisksCommand ? { listDisksCommand: settings.listDisksCommand } : {}) });
+    const result = await wipeNodeDisks({ node: node.hostname, ssh }, { log: deps.log, connect: deps.connect, ...(settings.listDisksCommand ? { listDisksCommand: settings.listDisksCommand } : {}) });
     return { wiped: result.wiped, ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}) };
   };
 }
@@ -114,11 +115,11 @@ function runCommandFor(command: string | ((certname: string) => string)): string
   return typeof command === 'string' ? command : (node) => command(node.certname);
 }
 
-function buildRunPuppet(settings: DeploySettings, deps: DeployDeps): NonNullable<StepDrivers['runPuppet']> {
+function buildRunPuppet(settings: DeploySettings, deps: ConnectedDeps): NonNullable<StepDrivers['runPuppet']> {
   const puppet = createSshPuppetDriver({
     encDir: settings.encDir,
     log: deps.log,
-    ...(deps.connect ? { connect: deps.connect } : {}),
+    connect: deps.connect,
     ...(settings.puppetRunCommand ? { runCommand: runCommandFor(settings.puppetRunCommand) } : {}),
     ...(settings.puppetSummaryPath ? { summaryPath: settings.puppetSummaryPath } : {}),
   });
@@ -138,7 +139,7 @@ function buildRunPuppet(settings: DeploySettings, deps: DeployDeps): NonNullable
  * Example: `createStepExecutor({ bmc, ...buildDeployDrivers(settings, { store, runCommand, log }) })`.
  */
 export function buildDeployDrivers(settings: DeploySettings, deps: DeployDeps): Pick<StepDrivers, 'deployImage' | 'wipeDisks' | 'runPuppet'> {
-  const patient: DeployDeps = { ...deps, connect: retryConnect(deps.connect ?? openSshSession, settings.connectRetry) };
+  const patient: ConnectedDeps = { ...deps, connect: retryConnect(deps.connect ?? openSshSession) };
   return {
     deployImage: buildDeployImage(settings, patient),
     wipeDisks: buildWipeDisks(settings, patient),

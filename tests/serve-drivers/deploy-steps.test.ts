@@ -13,6 +13,7 @@ import { buildDeployDrivers } from '../../reconciler/controller/deploy-drivers.j
 import { publishEncFile } from '../../reconciler/drivers/puppet/enc-store.js';
 import { sleepUnlessAborted } from '../../reconciler/lib/abortable-sleep.js';
 import { runCommand } from '../../reconciler/lib/command.js';
+import { openSshSession, type SshConnector } from '../../reconciler/lib/ssh-session.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
 import type { PlannedAction, PlanStep } from '../../reconciler/plan/types.js';
 import { openDatabase } from '../../reconciler/store/sqlite/open-database.js';
@@ -59,10 +60,10 @@ describe('plinth serve drives image push, disk wipe and the installed-state wait
     return ((await response.json()) as { node: { id: string } }).node.id;
   }
 
-  function buildExecutor(listDisksCommand: string, encDir = join(work, 'enc')): StepExecutor {
+  function buildExecutor(listDisksCommand: string, encDir = join(work, 'enc'), connect?: SshConnector): StepExecutor {
     const settings = { privateKey: sshd.clientPrivateKey, dataDir: work, encDir, puppet: false, sshPort: sshd.port, listDisksCommand };
     return createStepExecutor({
-      ...buildDeployDrivers(settings, { store, runCommand, log: silentLogger() }),
+      ...buildDeployDrivers(settings, { store, runCommand, log: silentLogger(), ...(connect ? { connect } : {}) }),
       publishEnc: (certname, encYaml) => publishEncFile({ encDir }, certname, encYaml),
       signals: createReportSignals(store, sleepUnlessAborted, 20),
     });
@@ -122,9 +123,13 @@ describe('plinth serve drives image push, disk wipe and the installed-state wait
     const image = await createRawImage(work, 'golden-d.img', 1);
     const { node, listDisksCommand } = await newNode(16 * MiB, { path: image.path, sha256: 'f'.repeat(64) });
 
-    const push = buildExecutor(listDisksCommand)(deployStep, contextFor(node, [dhcpStep, deployStep], '2026-02-28T00:00:00.000Z'));
+    let connections = 0;
+    const counted: SshConnector = (endpoint) => ((connections += 1), openSshSession(endpoint));
+
+    const push = buildExecutor(listDisksCommand, join(work, 'enc'), counted)(deployStep, contextFor(node, [dhcpStep, deployStep], '2026-02-28T00:00:00.000Z'));
 
     await expect(push).rejects.toMatchObject({ code: 'IMAGE_CHECKSUM' });
+    expect(connections).toBe(0);
   });
 
   it('wipes every disk: signatures gone and both ends read back as zero', async () => {

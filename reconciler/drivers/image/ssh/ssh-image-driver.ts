@@ -4,7 +4,6 @@ import { PlinthError } from '../../../lib/errors.js';
 import { silentLogger, type Logger } from '../../../lib/logger.js';
 import { openSshSession, type SshConnector, type SshSession } from '../../../lib/ssh-session.js';
 import { digestFilePrefix, inspectImageFile, type ImageFileFacts } from '../image-file.js';
-import { LSBLK_COMMAND, parseLsblk } from '../lsblk.js';
 import { describeSize, selectRootDisk, type BlockDisk } from '../root-disk.js';
 import { quoteShellWord } from '../../../lib/shell-quote.js';
 import { toImageError } from '../ssh-errors.js';
@@ -12,6 +11,7 @@ import type { EnsureImageOptions, GoldenImage, ImageDriver, ImageProgress, Image
 import {
   checksumRangeCommand,
   convertQcow2Command,
+  listNodeDisks,
   parseSha256Output,
   QEMU_IMG_PRESENT_COMMAND,
   stageFileCommand,
@@ -102,13 +102,7 @@ async function resolveDeviceLink(session: SshSession, target: ImageTarget): Prom
 }
 
 async function chooseDisk(session: SshSession, deps: SshImageDriverDeps, target: ImageTarget, imageSize: number): Promise<BlockDisk> {
-  const listing = await session.exec(deps.listDisksCommand ?? LSBLK_COMMAND, { maxOutputBytes: 16 * 1024 * 1024 });
-  if (listing.exitCode !== 0) {
-    throw new PlinthError('IMAGE_DISK_LIST', `Node ${target.node}: listing disks failed (exit ${listing.exitCode})`, {
-      details: { node: target.node, stderr: listing.stderr.slice(-2000) },
-    });
-  }
-  const disks = parseLsblk(listing.stdout);
+  const disks = await listNodeDisks(session, target.node, deps.listDisksCommand);
   const choice = selectRootDisk(disks, await resolveDeviceLink(session, target));
   if (!choice.ok) {
     const why = choice.reasons.map((reason) => `${reason.disk}: ${reason.reason}`).join('; ');

@@ -3,10 +3,9 @@ import { PlinthError } from '../../../lib/errors.js';
 import { silentLogger, type Logger } from '../../../lib/logger.js';
 import { quoteShellWord } from '../../../lib/shell-quote.js';
 import { openSshSession, type SshConnector, type SshEndpoint, type SshSession } from '../../../lib/ssh-session.js';
-import { LSBLK_COMMAND, parseLsblk } from '../lsblk.js';
 import { explainMismatch, type BlockDisk } from '../root-disk.js';
 import { toImageError } from '../ssh-errors.js';
-import { parseSha256Output } from './remote-commands.js';
+import { listNodeDisks, parseSha256Output } from './remote-commands.js';
 
 export interface WipeDisksDeps {
   connect?: SshConnector;
@@ -83,12 +82,9 @@ export async function wipeNodeDisks(target: { node: string; ssh: SshEndpoint }, 
   let session: SshSession | undefined;
   try {
     session = await (deps.connect ?? openSshSession)(target.ssh);
-    const listing = await session.exec(deps.listDisksCommand ?? LSBLK_COMMAND, { maxOutputBytes: 16 * 1024 * 1024 });
-    if (listing.exitCode !== 0) {
-      throw new PlinthError('IMAGE_DISK_LIST', `Node ${target.node}: listing disks failed (exit ${listing.exitCode})`, { details: { node: target.node, stderr: listing.stderr.slice(-2000) } });
-    }
+    const disks = await listNodeDisks(session, target.node, deps.listDisksCommand);
     const result: WipeResult = { wiped: [], skipped: [] };
-    for (const disk of parseLsblk(listing.stdout)) {
+    for (const disk of disks) {
       const reason = explainMismatch(disk, { minSizeBytes: 1 });
       if (reason !== undefined) {
         result.skipped.push({ disk: disk.path, reason });
