@@ -82,6 +82,9 @@ function toConflict(row: ConflictRow): ConflictRecord {
   };
 }
 
+/** One node's newest live-system report (indexed by `reports_node_hardware`, migration 3). */
+export const LATEST_HARDWARE_INVENTORY = "SELECT inventory FROM reports WHERE node_id = ? AND json_extract(inventory, '$.os') IS NULL ORDER BY id DESC LIMIT 1";
+
 /** Prepared queries for reports, node events and conflicts; one instance per database. */
 export class ReportRows {
   private readonly insertReport;
@@ -105,7 +108,7 @@ export class ReportRows {
     this.insertConflict = db.prepare(`INSERT INTO conflicts (report_id, claim, reason, message, node_ids, detected_at)
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.latestInventory = db.prepare<[string], { inventory: string }>(
-      "SELECT inventory FROM reports WHERE node_id = ? AND json_extract(inventory, '$.os') IS NULL ORDER BY id DESC LIMIT 1",
+      LATEST_HARDWARE_INVENTORY,
     );
     this.latestOfNode = db.prepare<[string], Omit<ReportRow, 'raw_gzip'>>(
       'SELECT id, node_id, received_at, source_address, raw_sha256, inventory FROM reports WHERE node_id = ? ORDER BY id DESC LIMIT 1',

@@ -7,6 +7,10 @@ import { JournalRows } from './journal-rows.js';
 import { openDatabase, type SqliteDatabase } from './open-database.js';
 import { RevisionRows } from './revision-rows.js';
 
+/** Each node's newest live-system report (indexed by `reports_node_hardware`, migration 3). */
+export const LATEST_HARDWARE_INVENTORIES = `SELECT node_id, inventory FROM reports
+  WHERE id IN (SELECT MAX(id) FROM reports WHERE node_id IS NOT NULL AND json_extract(inventory, '$.os') IS NULL GROUP BY node_id)`;
+
 /**
  * The controller's side of the embedded SQLite store. It opens its own connection to the same file as
  * `SqliteStore` (WAL lets both work at once) with `synchronous=FULL`: the controller writes a few rows per
@@ -25,8 +29,7 @@ export class SqliteControllerStore implements ControllerStore {
 
   constructor(private readonly db: SqliteDatabase) {
     // Hardware facts come from the live system's reports; an installed system's report (`os`) is only a sign of life.
-    this.latestInventories = db.prepare<[], { node_id: string; inventory: string }>(`SELECT node_id, inventory FROM reports
-      WHERE id IN (SELECT MAX(id) FROM reports WHERE node_id IS NOT NULL AND json_extract(inventory, '$.os') IS NULL GROUP BY node_id)`);
+    this.latestInventories = db.prepare<[], { node_id: string; inventory: string }>(LATEST_HARDWARE_INVENTORIES);
     this.stateByMac = db.prepare<[string], { state: NodeLifecycle }>('SELECT n.state FROM nodes n JOIN node_macs m ON m.node_id = n.id WHERE m.mac = ?');
     this.applied = new AppliedStateRows(db);
     this.allocations = new AllocationRows(db);

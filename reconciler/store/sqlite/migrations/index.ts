@@ -1,5 +1,6 @@
 import { initialSchema } from './001-initial.js';
 import { controllerSchema } from './002-controller.js';
+import { hardwareReportsIndex } from './003-hardware-reports.js';
 
 export interface Migration {
   /** Strictly increasing; recorded in `schema_migrations` once applied. Never renumber or edit a shipped one. */
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'controller', sql: controllerSchema },
+  { version: 3, name: 'hardware-reports', sql: hardwareReportsIndex },
 ];
