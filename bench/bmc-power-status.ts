@@ -19,6 +19,7 @@ import { createBmcClient } from '../reconciler/drivers/bmc/registry.js';
 import { prepareIpmitoolHome, type IpmitoolMode } from '../reconciler/drivers/bmc/ipmitool/index.js';
 import { ISOLATION_DEFAULTS, type IsolatedBmcDriver } from '../reconciler/drivers/bmc/isolation/index.js';
 import { SIMULATOR_CIPHER_SUITE, startBmcs, stopBmcs, type SimulatedBmc } from '../tests/support/ipmi-sim.js';
+import { median } from './measure.js';
 
 const BMCS = Number(process.argv[2] ?? 100);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -112,11 +113,6 @@ function sequentialLoop(bmcs: SimulatedBmc[]): Promise<Timed> {
 function xargsParallel(bmcs: SimulatedBmc[]): Promise<Timed> {
   const lines = bmcs.map((bmc) => `-H ${bmc.address} -p ${bmc.port} chassis power status\n`).join('');
   return viaShell('xargs', ['-P', '32', '-L', '1', 'ipmitool', ...IPMITOOL_OPTIONS], lines);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** `children 5.1 ms + node 1.6 ms`: CPU per call (children: ipmitool, and bash or xargs), medians over the rounds. */

@@ -9,6 +9,7 @@ import { classifyNodes } from '../reconciler/inventory/classify-nodes.js';
 import { readSnapshot } from '../reconciler/inventory/read-snapshot.js';
 import type { Inventory } from '../reconciler/inventory/types.js';
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
+import { median } from './measure.js';
 
 /**
  * `npm run bench:classify`: what `plinth nodes` spends deciding (matching every profile of the example
@@ -53,11 +54,6 @@ async function time(action: () => Promise<unknown> | unknown): Promise<number> {
   const start = performance.now();
   await action();
   return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 const validated = await validateRepository('cluster-repo-example');

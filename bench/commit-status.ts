@@ -9,6 +9,7 @@ import { readExampleBase } from '../tests/controller/e2e-repo.js';
 import { readControllerStatus, sendPushHook } from '../tests/controller/harness.js';
 import { GithubStatusServer } from '../tests/report/github-status-server.js';
 import { createGitFixture, type GitFixture } from '../tests/support/git-repo.js';
+import { median } from './measure.js';
 
 /**
  * `npm run bench:status`: webhook → revision applied, for commits of the example repository (no machines),
@@ -24,11 +25,6 @@ const SECRET = 'bench-status-secret';
 const TOKEN = 'bench-forge-token';
 
 type ForgeMode = 'none' | 'answering' | 'unavailable' | 'stalled';
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 /** Polls every 10 ms until `check` holds (bounded); returns when it did. */
 async function waitUntil(check: () => Promise<boolean> | boolean, what: string): Promise<number> {

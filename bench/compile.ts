@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { createCompiler } from '../reconciler/compile/compile.js';
 import type { CompileInput } from '../reconciler/compile/types.js';
@@ -12,6 +11,7 @@ import { findManifestFiles } from '../reconciler/manifests/find-manifest-files.j
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
 import { buildFleetSnapshot } from './fleet-snapshot.js';
 import { generateRepository } from './generate-repo.js';
+import { describeTimings, median, timeWallAndCpu } from './measure.js';
 
 /**
  * `npm run bench:compile`: compile (hostnames, IPAM, cluster facts, every ENC rendered and digested) of the
@@ -30,23 +30,7 @@ async function parseOnly(root: string): Promise<void> {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
 /** Wall-clock and CPU milliseconds of one run; on a shared machine the CPU time is the steadier figure. */
-async function time(action: () => unknown): Promise<{ wall: number; cpu: number }> {
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  await action();
-  const cpu = process.cpuUsage(cpuStart);
-  return { wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 };
-}
-
-function describe(times: { wall: number; cpu: number }[], digits = 0): string {
-  return `${median(times.map((entry) => entry.wall)).toFixed(digits)} ms wall, ${median(times.map((entry) => entry.cpu)).toFixed(digits)} ms CPU`;
-}
 
 /** The same desired state with one Node's profile switched (compute ↔ compute-gpu: same role, other profile). */
 function switchProfile(desired: DesiredState, name: string, profile: string): DesiredState {
@@ -78,9 +62,9 @@ try {
   let problems = 0;
   let identical = true;
   for (let round = 0; round < ROUNDS; round += 1) {
-    parseTimes.push(await time(() => parseOnly(root)));
+    parseTimes.push(await timeWallAndCpu(() => parseOnly(root)));
     const compiler = createCompiler();
-    coldTimes.push(await time(() => {
+    coldTimes.push(await timeWallAndCpu(() => {
       const result = compiler.compile(base);
       targets = result.targets.length;
       problems = result.problems.length;
@@ -88,15 +72,15 @@ try {
     compiler.compile(unchanged);
     let incremental = compiler.compile(changed);
     // The profile switches back and forth, so that every timed compile follows a change.
-    for (const next of [unchanged, changed, unchanged, changed]) incrementalTimes.push(await time(() => (incremental = compiler.compile(next))));
+    for (const next of [unchanged, changed, unchanged, changed]) incrementalTimes.push(await timeWallAndCpu(() => (incremental = compiler.compile(next))));
     const cold = createCompiler().compile(changed);
     identical &&= cold.targets.every((target, index) => target.encDigest === incremental.targets[index]?.encDigest);
   }
   const ratio = (pick: (entry: { wall: number; cpu: number }) => number): string => (median(coldTimes.map(pick)) / median(parseTimes.map(pick))).toFixed(2);
   console.log(`repository: ${generated.manifests} manifests (${NODES} nodes), ${targets} targets, ${problems} problems; median of ${ROUNDS} rounds; load average ${loadavg()[0]?.toFixed(1)}`);
-  console.log(`bare YAML parse of the repository:        ${describe(parseTimes)}`);
-  console.log(`compile cold:                             ${describe(coldTimes)}`);
-  console.log(`compile after one node's profile change:  ${describe(incrementalTimes, 1)} (goal ≤ 50 ms; same ENCs as a cold compile: ${identical ? 'yes' : 'NO'})`);
+  console.log(`bare YAML parse of the repository:        ${describeTimings(parseTimes)}`);
+  console.log(`compile cold:                             ${describeTimings(coldTimes)}`);
+  console.log(`compile after one node's profile change:  ${describeTimings(incrementalTimes, 1)} (goal ≤ 50 ms; same ENCs as a cold compile: ${identical ? 'yes' : 'NO'})`);
   console.log(`ratio cold / parse:                       ${ratio((entry) => entry.wall)} wall, ${ratio((entry) => entry.cpu)} CPU (goal ≤ 3)`);
 } finally {
   await rm(root, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { runPlan } from '../reconciler/cli/commands/plan.js';
 import { findManifestFiles } from '../reconciler/manifests/find-manifest-files.js';
@@ -10,6 +9,7 @@ import { describeAppliedRevision, planDesiredState } from '../reconciler/plan/pl
 import { renderPlanMarkdown } from '../reconciler/plan/render-markdown.js';
 import { buildFleetSnapshot } from './fleet-snapshot.js';
 import { generateRepository } from './generate-repo.js';
+import { describeTimings, median, timeWallAndCpu, type Timing } from './measure.js';
 
 /**
  * `npm run bench:plan`: `plinth plan --output markdown` end to end (read the inventory snapshot, validate,
@@ -19,28 +19,6 @@ import { generateRepository } from './generate-repo.js';
  */
 const NODES = Number(process.env.BENCH_NODES ?? 10000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
-async function time(action: () => Promise<unknown>): Promise<Timing> {
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  await action();
-  const cpu = process.cpuUsage(cpuStart);
-  return { wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function describe(times: Timing[]): string {
-  return `${median(times.map((entry) => entry.wall)).toFixed(0)} ms wall, ${median(times.map((entry) => entry.cpu)).toFixed(0)} ms CPU`;
-}
 
 async function parseOnly(root: string): Promise<void> {
   for (const file of await findManifestFiles(root)) {
@@ -85,18 +63,18 @@ try {
   let cold = { code: 0, bytes: 0, last: '' };
   let changed = { code: 0, bytes: 0, last: '' };
   for (let round = 0; round < ROUNDS; round += 1) {
-    parseTimes.push(await time(() => parseOnly(headDir)));
-    coldTimes.push(await time(async () => (cold = await runQuiet({ repo: baseDir, inventory, output: 'markdown' }))));
-    changedTimes.push(await time(async () => (changed = await runQuiet({ repo: headDir, inventory: stored, applied: appliedFile, output: 'markdown' }))));
+    parseTimes.push(await timeWallAndCpu(() => parseOnly(headDir)));
+    coldTimes.push(await timeWallAndCpu(async () => (cold = await runQuiet({ repo: baseDir, inventory, output: 'markdown' }))));
+    changedTimes.push(await timeWallAndCpu(async () => (changed = await runQuiet({ repo: headDir, inventory: stored, applied: appliedFile, output: 'markdown' }))));
     // The same as the line above without reading files and validating: classify, compile, plan and render.
-    planOnlyTimes.push(await time(async () => renderPlanMarkdown(planDesiredState({ desired: headDesired, snapshot: applied.snapshot, applied: applied.applied, approvals: { byKind: {} }, revision: 'r' }).plan)));
+    planOnlyTimes.push(await timeWallAndCpu(async () => renderPlanMarkdown(planDesiredState({ desired: headDesired, snapshot: applied.snapshot, applied: applied.applied, approvals: { byKind: {} }, revision: 'r' }).plan)));
   }
   const ratio = (times: Timing[]): string => `${(median(times.map((entry) => entry.wall)) / median(parseTimes.map((entry) => entry.wall))).toFixed(2)} wall, ${(median(times.map((entry) => entry.cpu)) / median(parseTimes.map((entry) => entry.cpu))).toFixed(2)} CPU`;
   console.log(`repository: ${generated.manifests} manifests (${NODES} nodes); median of ${ROUNDS} rounds; load average ${loadavg()[0]?.toFixed(1)}`);
-  console.log(`bare YAML parse of the repository:           ${describe(parseTimes)}`);
-  console.log(`plinth plan cold (nothing applied):          ${describe(coldTimes)}; exit ${cold.code}, ${cold.bytes} bytes; ${cold.last}`);
-  console.log(`plinth plan, one node's profile changed:     ${describe(changedTimes)}; exit ${changed.code}, ${changed.bytes} bytes; ${changed.last}`);
-  console.log(`  of which classify + compile + plan + render: ${describe(planOnlyTimes)}`);
+  console.log(`bare YAML parse of the repository:           ${describeTimings(parseTimes)}`);
+  console.log(`plinth plan cold (nothing applied):          ${describeTimings(coldTimes)}; exit ${cold.code}, ${cold.bytes} bytes; ${cold.last}`);
+  console.log(`plinth plan, one node's profile changed:     ${describeTimings(changedTimes)}; exit ${changed.code}, ${changed.bytes} bytes; ${changed.last}`);
+  console.log(`  of which classify + compile + plan + render: ${describeTimings(planOnlyTimes)}`);
   console.log(`ratio cold / parse:                          ${ratio(coldTimes)}`);
   console.log(`ratio one change / parse:                    ${ratio(changedTimes)}`);
 } finally {

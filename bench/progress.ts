@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { runPlan } from '../reconciler/cli/commands/plan.js';
 import { ProgressReporter } from '../reconciler/lib/progress.js';
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
 import { buildFleetSnapshot } from './fleet-snapshot.js';
 import { generateRepository } from './generate-repo.js';
+import { describeTimings, median, timeWallAndCpu, type Timing } from './measure.js';
 
 /**
  * `npm run bench:progress`: `plinth plan --output markdown` on the 10,000-node repository and its inventory
@@ -15,24 +15,6 @@ import { generateRepository } from './generate-repo.js';
  */
 const NODES = Number(process.env.BENCH_NODES ?? 10000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-async function time(action: () => Promise<unknown>): Promise<Timing> {
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  await action();
-  const cpu = process.cpuUsage(cpuStart);
-  return { wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 };
-}
 
 const root = await mkdtemp(join(tmpdir(), 'plinth-bench-progress-'));
 try {
@@ -50,21 +32,20 @@ try {
   const outputs = new Set<string>();
   for (let round = 0; round < ROUNDS; round += 1) {
     let output = '';
-    plain.push(await time(() => runPlan(flags, { write: (text) => (output += text), warn: (text) => process.stderr.write(text) })));
+    plain.push(await timeWallAndCpu(() => runPlan(flags, { write: (text) => (output += text), warn: (text) => process.stderr.write(text) })));
     outputs.add(output);
     output = '';
     const progress = new ProgressReporter({ stream: { write: (text: string) => (bytes += text.length) }, mode: 'redraw', label: 'plan' });
     const report = progress.report;
-    shown.push(await time(async () => {
+    shown.push(await timeWallAndCpu(async () => {
       await runPlan(flags, { write: (text) => (output += text), warn: (text) => process.stderr.write(text), progress: (update) => (updates += 1, report(update)) });
       progress.finish('done');
     }));
     outputs.add(output);
   }
-  const describe = (times: Timing[]): string => `${median(times.map((entry) => entry.wall)).toFixed(0)} ms wall, ${median(times.map((entry) => entry.cpu)).toFixed(0)} ms CPU`;
   console.log(`${NODES} nodes; median of ${ROUNDS} rounds; load average ${loadavg()[0]?.toFixed(1)}`);
-  console.log(`plinth plan without progress:   ${describe(plain)}`);
-  console.log(`plinth plan with progress drawn: ${describe(shown)} (${Math.round(updates / ROUNDS)} updates, ${Math.round(bytes / ROUNDS)} bytes to the terminal per run)`);
+  console.log(`plinth plan without progress:   ${describeTimings(plain)}`);
+  console.log(`plinth plan with progress drawn: ${describeTimings(shown)} (${Math.round(updates / ROUNDS)} updates, ${Math.round(bytes / ROUNDS)} bytes to the terminal per run)`);
   console.log(`ratio with / without: ${(median(shown.map((entry) => entry.wall)) / median(plain.map((entry) => entry.wall))).toFixed(2)} wall, ${(median(shown.map((entry) => entry.cpu)) / median(plain.map((entry) => entry.cpu))).toFixed(2)} CPU`);
   console.log(`same plan output in every run: ${outputs.size === 1}`);
 } finally {

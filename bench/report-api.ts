@@ -31,6 +31,7 @@ import { silentLogger } from '../reconciler/lib/logger.js';
 import { encodeReport } from '../reconciler/store/sqlite/encode-report.js';
 import { SqliteStore } from '../reconciler/store/sqlite/sqlite-store.js';
 import { buildHardwareReport, listHardwareFixtures, macsFor } from '../tests/support/hardware-report.js';
+import { median } from './measure.js';
 
 /**
  * `floor` is the least any server that validates a report must do: read the body, inflate it when it came
@@ -185,11 +186,6 @@ const format = (result: RoundResult) =>
   `${result.perSecond.toFixed(0).padStart(6)} reports/s   p50 ${result.p50.toFixed(0).padStart(5)} ms   p99 ${result.p99.toFixed(0).padStart(5)} ms   ` +
   `server CPU ${result.cpuMsPerReport.toFixed(2)} ms/report (event loop ${result.eventLoopMsPerReport.toFixed(2)})   ` +
   `client CPU ${result.clientMsPerReport.toFixed(2)} ms/report   non-202: ${result.failures}   listen drops: ${result.listenDrops}`;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 interface MeasureOptions {
   rounds: number;

@@ -10,6 +10,7 @@ import { followSource } from '../reconciler/source/follow-source.js';
 import { GitSource } from '../reconciler/source/git-source.js';
 import { signWebhookBody } from '../reconciler/source/webhook-auth.js';
 import { generateRepository } from './generate-repo.js';
+import { median } from './measure.js';
 
 /**
  * `npm run bench:source`: (1) what one poll costs when nothing changed — plinth's `ls-remote` head check
@@ -25,11 +26,6 @@ async function git(dir: string, args: string[]): Promise<string> {
   const result = await runCommand('git', ['-C', dir, ...args], { env: ENV });
   if (result.exitCode !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
   return result.stdout.trim();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 async function time(action: () => Promise<unknown>): Promise<number> {

@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { findManifestFiles } from '../reconciler/manifests/find-manifest-files.js';
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
 import { generateRepository } from './generate-repo.js';
+import { median } from './measure.js';
 
 /**
  * `npm run bench:validate`: how much plinth's load + validate costs over merely parsing the same YAML.
@@ -31,11 +32,6 @@ async function time(action: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await action();
   return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 const root = await mkdtemp(join(tmpdir(), 'plinth-bench-validate-'));
