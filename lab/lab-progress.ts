@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runCommand } from '../reconciler/lib/command.js';
 import { SqliteControllerStore } from '../reconciler/store/sqlite/sqlite-controller-store.js';
 import { SqliteStore } from '../reconciler/store/sqlite/sqlite-store.js';
 import type { JournalEntry } from '../reconciler/store/types.js';
 import type { LabNode } from './lab-config.js';
+import { pollUntil } from './processes.js';
 
 /**
  * What the lab's controller has done, read the way an operator would: the store (`plinth status --data`),
@@ -79,15 +79,9 @@ export async function runPlinthStatus(cliScript: string, dataDir: string): Promi
   return { exitCode: result.exitCode, text: result.stdout + result.stderr };
 }
 
-/** Polls `check` every `intervalMs` until it returns a value or `seconds` have passed (then one last try). */
+/** Polls `check` every `intervalMs` for about `seconds`, then tries once more. */
 export async function waitFor<T>(check: () => Promise<T | undefined>, seconds: number, intervalMs = 2000): Promise<T | undefined> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(intervalMs);
-  }
-  return check();
+  return (await pollUntil(check, Math.ceil((seconds * 1000) / intervalMs), intervalMs)) ?? check();
 }
 
 /** Seconds between two instants (ISO strings or epoch ms), one decimal. */

@@ -10,14 +10,13 @@ import { buildTestSettings } from '../support/dnsmasq-settings.js';
 import { ensureDnsmasqConfig, loadDnsmasqTemplate, type DnsmasqSettings } from '../../reconciler/drivers/dhcp/index.js';
 import { runCommand } from '../../reconciler/lib/command.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
-import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import { startDnsmasq, type RunningDnsmasq } from '../dhcp/start-dnsmasq.js';
 import { createGitFixture, testGit, type GitFixture } from '../support/git-repo.js';
 import { macsFor } from '../support/hardware-report.js';
 import { readState, SIMULATOR_CIPHER_SUITE, startBmc, stopBmcs, waitForState, type SimulatedBmc } from '../support/ipmi-sim.js';
 import { createNetnsPair, explainMissingNetns, type NetnsPair } from '../support/netns.js';
 import { readExampleBase, renderNodeManifests, type E2eMachine } from './e2e-repo.js';
-import { answerBoots, postReport, sendPushHook, waitForRevision, type ReportingMachine } from './harness.js';
+import { answerBoots, postReport, readJournal, sendPushHook, waitForRevision, type ReportingMachine } from './harness.js';
 
 const missing = await explainMissingNetns();
 if (missing) console.warn(`SKIPPED controller end-to-end test: ${missing}`);
@@ -93,13 +92,8 @@ describeWithNetns('plinth serve following a Git branch, with ipmi_sim BMCs and d
     throw new Error(`no note on ${sha}`);
   }
 
-  async function readJournal(revision: string): Promise<{ action: string; state: string }[]> {
-    const store = SqliteControllerStore.open(join(dir, 'data', 'plinth.db'));
-    try {
-      return (await store.listJournal({ revision })).map(({ action, state }) => ({ action, state }));
-    } finally {
-      await store.close();
-    }
+  async function readRevisionJournal(revision: string): Promise<{ action: string; state: string }[]> {
+    return (await readJournal(join(dir, 'data'), revision)).map(({ action, state }) => ({ action, state }));
   }
 
   async function commitAndNotify(files: Record<string, string>, message: string): Promise<string> {
@@ -128,7 +122,7 @@ describeWithNetns('plinth serve following a Git branch, with ipmi_sim BMCs and d
     }
     const enc = parse(await readFile(join(dir, 'data', 'enc', 'pub1-controller-1.pub1.example.net.yaml'), 'utf8')) as { classes: Record<string, unknown> };
     expect(Object.keys(enc.classes).length).toBeGreaterThan(0);
-    const journal = await readJournal(`main@sha1:${sha}`);
+    const journal = await readRevisionJournal(`main@sha1:${sha}`);
     expect(journal.length).toBe(20);
     expect(journal.every((entry) => entry.state === 'succeeded')).toBe(true);
     expect(await readNote(sha)).toContain(`plinth: pub1 main@sha1:${sha} success (applied)`);
@@ -159,7 +153,7 @@ describeWithNetns('plinth serve following a Git branch, with ipmi_sim BMCs and d
     expect(note).toContain('failure (applied)');
     expect(note).toMatch(/blocked:\n {2}- pub1-compute-1\.pub1\.example\.net reprovision: .*needs approval/);
     expect((await readState(machines[1]?.statePath ?? '')).calls.length).toBe(computeCalls);
-    expect((await readJournal(`main@sha1:${sha}`)).filter((entry) => entry.action.startsWith('CMP0001/'))).toEqual([]);
+    expect((await readRevisionJournal(`main@sha1:${sha}`)).filter((entry) => entry.action.startsWith('CMP0001/'))).toEqual([]);
   }, 120_000);
 
   it('applies nothing from an invalid commit, keeps the last good revision, and notes the located errors', async () => {
@@ -172,7 +166,7 @@ describeWithNetns('plinth serve following a Git branch, with ipmi_sim BMCs and d
     expect(status.lastAttempted).toMatchObject({ revision: `main@sha1:${sha}`, phase: 'invalid' });
     expect(status.lastApplied?.revision).toBe(lastGood);
     expect(status.validationErrors[0]).toMatchObject({ file: 'nodes/stray.yaml', line: expect.any(Number) });
-    expect(await readJournal(`main@sha1:${sha}`)).toEqual([]);
+    expect(await readRevisionJournal(`main@sha1:${sha}`)).toEqual([]);
     const note = await readNote(sha);
     expect(note).toContain('failure (invalid)');
     expect(note).toMatch(/validation errors:\n {2}- nodes\/stray\.yaml:\d+:\d+ .*no-such-profile/);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signWebhookBody } from '../../reconciler/source/webhook-auth.js';
 import type { ControllerStatus } from '../../reconciler/controller/read-status.js';
-import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
+import { readJournal as readStoredJournal } from '../../lab/lab-progress.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
 import { readState } from '../support/ipmi-sim.js';
 import { buildHardwareReport } from '../support/hardware-report.js';
@@ -81,12 +81,7 @@ export function answerBoots(baseUrl: () => string, machines: readonly ReportingM
   };
 }
 
-/** The journal of `revision` as the controller under `dataDir` recorded it, read through its own store. */
-export async function readJournal(dataDir: string, revision: string): Promise<JournalEntry[]> {
-  const store = SqliteControllerStore.open(join(dataDir, 'plinth.db'));
-  try {
-    return await store.listJournal({ revision });
-  } finally {
-    await store.close();
-  }
+/** The journal (of `revision`, else all of it) as the controller under `dataDir` recorded it, read through its own store. */
+export function readJournal(dataDir: string, revision?: string): Promise<JournalEntry[]> {
+  return readStoredJournal(join(dataDir, 'plinth.db'), revision);
 }

@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildTestSettings } from '../support/dnsmasq-settings.js';
-import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
 import { createGitFixture, type GitFixture } from '../support/git-repo.js';
 import { macsFor } from '../support/hardware-report.js';
 import { startBmc, type SimulatedBmc } from '../support/ipmi-sim.js';
 import { findFreePort } from '../support/sshd.js';
 import { readExampleBase, renderNodeManifests } from './e2e-repo.js';
-import { postReport } from './harness.js';
+import { postReport, readJournal } from './harness.js';
 import { bundleCli, spawnPlinth, waitHealthy, type PlinthProcess } from './spawn-plinth.js';
 
 const PASSWORD_ENV = 'PLINTH_SHUTDOWN_BMC_PASSWORD';
@@ -41,14 +40,7 @@ describe('plinth serve stopped with SIGTERM during an apply', () => {
     await rm(dir, { recursive: true, force: true });
   }, 30_000);
 
-  async function readJournal(): Promise<JournalEntry[]> {
-    const store = SqliteControllerStore.open(join(dir, 'data', 'plinth.db'));
-    try {
-      return await store.listJournal();
-    } finally {
-      await store.close();
-    }
-  }
+  const readAllJournal = (): Promise<JournalEntry[]> => readJournal(join(dir, 'data'));
 
   it('journals the step in flight as interrupted, starts nothing more, and exits 0', async () => {
     const machine = { name: 'waiting', serial: 'CMP0001', fixture: 'dell/poweredge-r7525/ED52A1D54F9D', profile: 'compute', macs: macsFor(1), bmcUrl: bmc?.url ?? '' };
@@ -67,7 +59,7 @@ describe('plinth serve stopped with SIGTERM during an apply', () => {
     let waiting: JournalEntry | undefined;
     for (let round = 0; round < 300 && !waiting; round += 1) {
       await sleep(100);
-      waiting = (await readJournal()).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started');
+      waiting = (await readAllJournal()).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started');
     }
     expect(waiting).toBeDefined();
 
@@ -75,7 +67,7 @@ describe('plinth serve stopped with SIGTERM during an apply', () => {
     const code = await plinth.exited;
 
     expect(code).toBe(0);
-    const journal = await readJournal();
+    const journal = await readAllJournal();
     expect(journal.find((entry) => entry.id === waiting?.id)?.state).toBe('interrupted');
     expect(journal.filter((entry) => entry.state === 'planned' || entry.state === 'started')).toEqual([]);
     expect(journal.some((entry) => entry.id > (waiting?.id ?? 0))).toBe(false);

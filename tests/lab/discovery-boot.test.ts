@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createIpmitoolDriver } from '../../reconciler/drivers/bmc/ipmitool/index.js';
 import type { BmcTarget } from '../../reconciler/drivers/bmc/types.js';
 import { runCommand } from '../../reconciler/lib/command.js';
@@ -15,6 +14,7 @@ import { bringLabDown } from '../../lab/lab-down.js';
 import { bringLabUp, generateBmcPassword, type RunningLab } from '../../lab/lab-up.js';
 import { readLabState, type LabState } from '../../lab/lab-state.js';
 import { ensureLiveSystem } from '../../lab/live-system.js';
+import { waitFor as waitForSeconds } from '../../lab/lab-progress.js';
 import { findMissingPrerequisites } from '../../lab/prerequisites.js';
 import { readCommandLine } from '../../lab/processes.js';
 import { createNamespaceRunner, namespaceExists } from '../../lab/provisioning-network.js';
@@ -22,17 +22,10 @@ import { LAB_CIPHER_SUITE } from '../../lab/simulated-bmc.js';
 
 const missing = await findMissingPrerequisites();
 if (missing.length > 0) console.warn(`SKIPPED lab discovery boot test: ${missing.join('; ')}`);
-const describeInLab = missing.length > 0 ? describe.skip : describe;
+/** Polls `check` once a second for about `seconds`. */
+const waitFor = <T>(check: () => Promise<T | undefined>, seconds: number): Promise<T | undefined> => waitForSeconds(check, seconds, 1000);
 
-/** Polls `check` once a second for at most `seconds`. */
-async function waitFor<T>(check: () => Promise<T | undefined>, seconds: number): Promise<T | undefined> {
-  for (let tick = 0; tick < seconds; tick += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(1000);
-  }
-  return check();
-}
+const describeInLab = missing.length > 0 ? describe.skip : describe;
 
 describeInLab('the lab: a VM powered on through its BMC PXE-boots the live system and reports', () => {
   // Its own namespace (BMCs included) and folder, so it never meets a lab brought up by `npm run lab`.
