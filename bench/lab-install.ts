@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLabConfig, controllerUrl, LAB_IMAGE_DISK_MIB, type LabNode } from '../lab/lab-config.js';
 import { bringLabDown } from '../lab/lab-down.js';
-import { readJournal, readNodeProgress, secondsBetween, waitFor, type NodeProgress } from '../lab/lab-progress.js';
+import { readHead, readJournal, readLastApplied, readNodeProgress, secondsBetween, waitFor, type NodeProgress } from '../lab/lab-progress.js';
 import { bringLabUp, generateBmcPassword } from '../lab/lab-up.js';
 import { ensureGoldenImage, ensureLiveSystem } from '../lab/live-system.js';
 import { git, hasPlinthServe, LAB_IMAGE_NAME } from '../lab/plinth-serve.js';
@@ -59,7 +59,10 @@ async function measure(count: number, liveDir: string): Promise<Timing[]> {
     const cluster = join(repo, 'cluster.yaml');
     await writeFile(cluster, (await readFile(cluster, 'utf8')).replace(/maxParallelProvisioning: \d+/, `maxParallelProvisioning: ${String(count)}`));
     await git(repo, ['commit', '-q', '-am', `bench: ${String(count)} computes`]);
-    await new Promise((done) => setTimeout(done, 8000)); // one poll interval (5 s) for the controller to read it
+    // The controller polls the repository every 5 s: power on once it has applied this commit.
+    const head = await readHead(repo);
+    const applied = await waitFor(async () => ((await readLastApplied(lab.databasePath))?.endsWith(head) ? true : undefined), 120, 500);
+    if (!applied) throw new Error(`the controller did not apply ${head} within 120 s`);
     const load = loadavg()[0]?.toFixed(1) ?? '?';
     const poweredOn = await powerOnNodes(config, password);
     const progress = await waitFor(async () => {

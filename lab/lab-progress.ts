@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readStatus } from '../reconciler/controller/read-status.js';
 import { runCommand } from '../reconciler/lib/command.js';
 import { SqliteControllerStore } from '../reconciler/store/sqlite/sqlite-controller-store.js';
 import { SqliteStore } from '../reconciler/store/sqlite/sqlite-store.js';
@@ -52,6 +53,17 @@ export async function readJournal(databasePath: string, revision?: string): Prom
   try {
     return await store.listJournal(revision === undefined ? {} : { revision });
   } finally {
+    await store.close();
+  }
+}
+
+/** The revision (`branch@sha1:…`) the controller last finished applying, or undefined before the first. */
+export async function readLastApplied(databasePath: string): Promise<string | undefined> {
+  const [store, controllerStore] = [SqliteStore.open(databasePath), SqliteControllerStore.open(databasePath)];
+  try {
+    return (await readStatus(store, controllerStore)).lastApplied?.revision;
+  } finally {
+    await controllerStore.close();
     await store.close();
   }
 }
