@@ -168,6 +168,46 @@ describe('ipmitool sessions against ipmi_sim', () => {
     expect(driver.sessionPids).toEqual([]);
   });
 
+  it('stops opening a session when the caller aborts, leaving no process', async () => {
+    const pids: number[] = [];
+    const starter: ProcessStarter = (file, args, options) => {
+      const child = startProcess(file, args, options);
+      if (child.pid !== undefined) pids.push(child.pid);
+      return child;
+    };
+    // ipmitool itself would wait out its retransmits (90 s) on the frozen BMC: only the abort can end this call in time.
+    const driver = createIpmitoolDriver({ runCommand, startProcess: starter, cipherSuite: SIMULATOR_CIPHER_SUITE, home, sessionIdleMs: 60_000, retransmit: { timeoutSeconds: 30, retries: 3 } });
+    drivers.push(driver);
+    const bmc = await startBmc({ address: '127.0.0.42', password: PASSWORD });
+    process.kill(bmc.pid, 'SIGSTOP');
+    try {
+      const abort = new AbortController();
+      const call = failureOf(driver.getPower(targetOf(bmc), { timeoutMs: 600_000, signal: abort.signal }));
+      for (let attempt = 0; attempt < 200 && pids.length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      abort.abort();
+      // Settled while the BMC is still frozen, so by the abort: ipmitool on its own would still be waiting.
+      await call;
+    } finally {
+      process.kill(bmc.pid, 'SIGCONT');
+      await bmc.stop();
+    }
+    expect(pids).toHaveLength(1);
+    expect(await waitUntilGone(pids[0]!)).toBe(true);
+    expect(driver.sessionPids).toEqual([]);
+  }, 30_000);
+
+  it('keeps one session for a BMC whether or not its address names the default port', async () => {
+    const bmc = await startBmc({ address: '127.0.0.41', port: 623, password: PASSWORD });
+    try {
+      const { driver, counts } = createDriver();
+      expect(await driver.getPower({ address: 'ipmi://127.0.0.41', credentials: { username: bmc.user, password: PASSWORD } })).toBe('off');
+      expect(await driver.getPower({ address: 'ipmi://127.0.0.41:623', credentials: { username: bmc.user, password: PASSWORD } })).toBe('off');
+      expect(counts).toEqual({ starts: 1, oneShots: 0 });
+    } finally {
+      await bmc.stop();
+    }
+  });
+
   it('closes a session after its idle time, leaving no process', async () => {
     const { driver } = createDriver({ sessionIdleMs: 200 });
     expect(await driver.getPower(targetOf(bmcs[0]!))).toBe('off');

@@ -15,7 +15,7 @@ import type {
 } from '../types.js';
 import { classifyFailure } from './classify.js';
 import { parseActionDone, parseBootFlags, parseMcInfo, parsePowerStatus } from './parse.js';
-import { callInSession, type Invocation, type SessionContext } from './session-call.js';
+import { callInSession, sessionKey, type Invocation, type SessionContext } from './session-call.js';
 import { createSessionPool } from './session-pool.js';
 import { startProcess as startNodeProcess, type ProcessStarter } from './shell-session.js';
 
@@ -101,7 +101,7 @@ function bootConverged(current: BootSetting, device: BootDevice, options: BootOp
 export function createIpmitoolDriver(options: IpmitoolDriverOptions): IpmitoolDriver {
   const settings = { ...DEFAULTS, ...options };
   const mode: IpmitoolMode = options.mode ?? (options.startProcess ? 'session' : 'one-shot');
-  const startProcess = options.startProcess ?? (mode === 'session' ? startNodeProcess : undefined);
+  const startProcess = options.startProcess ?? startNodeProcess;
   const pool = createSessionPool(settings.sessionIdleMs, settings.maxSessions);
 
   function resolveHost(target: BmcTarget): { host: string; port: number } {
@@ -148,15 +148,14 @@ export function createIpmitoolDriver(options: IpmitoolDriverOptions): IpmitoolDr
       args: optionsFor(target),
       env: envFor(target, false),
       address: target.address,
-      username: target.credentials.username,
-      password: target.credentials.password,
+      key: sessionKey(resolveHost(target), target.credentials.username, target.credentials.password),
       runOnce: (command, timeoutMs, signal) => runOnce(target, command, timeoutMs, signal),
     };
   }
 
   async function call<T>(target: BmcTarget, invocation: Invocation<T>, opts: CallOptions = {}): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? settings.timeoutMs;
-    if (mode === 'one-shot' || !startProcess) {
+    if (mode === 'one-shot') {
       return invocation.parse(await runOnce(target, invocation.command, timeoutMs, opts.signal));
     }
     return callInSession(sessionContext(target, startProcess), invocation, timeoutMs, opts.signal);

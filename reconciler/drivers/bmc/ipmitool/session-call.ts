@@ -24,8 +24,8 @@ export interface SessionContext {
   args: string[];
   env: Record<string, string>;
   address: string;
-  username: string;
-  password: string;
+  /** The pool's key: the BMC's host and port, the user, and a digest of the password (see `sessionKey`). */
+  key: string;
   /** Runs the command once in its own ipmitool process and returns its stdout, or throws a `BmcError`. */
   runOnce: (command: string[], timeoutMs: number, signal?: AbortSignal) => Promise<string>;
 }
@@ -34,12 +34,15 @@ export interface SessionContext {
  * ipmitool exits on EOF only after spinning on its input; `setpriv --pdeathsig` makes the kernel kill it when
  * plinth itself dies, so no session outlives the controller whatever way it stops.
  */
-const PARENT_DEATH_WRAPPER = ['setpriv', '--pdeathsig', 'KILL', '--'];
+const PARENT_DEATH_WRAPPER = ['--pdeathsig', 'KILL', '--'];
 
-/** Sessions are per BMC and per credentials; the password enters the key only as a digest. */
-function sessionKey(context: SessionContext): string {
-  const digest = createHash('sha256').update(context.password).digest('hex');
-  return `${context.address}\n${context.username}\n${digest}`;
+/**
+ * Sessions are per BMC (host and port, however the address was written) and per credentials; the password
+ * enters the key only as a digest.
+ */
+export function sessionKey(bmc: { host: string; port: number }, username: string, password: string): string {
+  const digest = createHash('sha256').update(password).digest('hex');
+  return `${bmc.host}:${bmc.port}\n${username}\n${digest}`;
 }
 
 function failureResult(output: ShellAnswer, timedOut: boolean) {
@@ -50,10 +53,8 @@ function toBmcError(failure: ShellFailure, operation: string, address: string): 
   return classifyFailure(failureResult(failure.output, failure.kind === 'timeout'), operation, address);
 }
 
-async function openSession(context: SessionContext, timeoutMs: number): Promise<ShellSession> {
-  const [file = 'setpriv', ...wrapper] = PARENT_DEATH_WRAPPER;
-  const args = [...wrapper, context.program, ...context.args, 'shell'];
-  return openShellSession(context.startProcess, file, args, context.env, timeoutMs);
+function openSession(context: SessionContext, timeoutMs: number, signal?: AbortSignal): Promise<ShellSession> {
+  return openShellSession(context.startProcess, 'setpriv', [...PARENT_DEATH_WRAPPER, context.program, ...context.args, 'shell'], context.env, timeoutMs, signal);
 }
 
 type Outcome<T> = { value: T } | { retry: true } | { error: BmcError };
@@ -67,7 +68,7 @@ async function attempt<T>(
   signal?: AbortSignal,
 ): Promise<Outcome<T>> {
   const operation = invocation.command.join(' ');
-  const discard = (): void => context.pool.discard(sessionKey(context), session);
+  const discard = (): void => context.pool.discard(context.key, session);
   let answer: ShellAnswer;
   try {
     answer = await session.run(invocation.command, timeoutMs, signal);
@@ -109,8 +110,8 @@ export async function callInSession<T>(
   let outcome: Outcome<T>;
   try {
     outcome = await context.pool.use(
-      sessionKey(context),
-      () => openSession(context, remaining()),
+      context.key,
+      () => openSession(context, remaining(), signal),
       (session) => attempt(context, session, invocation, remaining(), signal),
     );
   } catch (error) {

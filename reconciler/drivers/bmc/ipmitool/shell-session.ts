@@ -66,7 +66,9 @@ export function openShellSession(
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<ShellSession> {
+  if (signal?.aborted) return Promise.reject(new ShellFailure('aborted', { stdout: '', stderr: '' }));
   const child = start(file, args, { env });
   let stdout = '';
   let stderr = '';
@@ -195,6 +197,6 @@ export function openShellSession(
       reject(error);
       fail('start');
     });
-    expectPrompt('start', timeoutMs).then(() => resolve(session), reject);
+    expectPrompt('start', timeoutMs, signal).then(() => resolve(session), reject);
   });
 }
