@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { STATUS_DRIVERS, statusContext, type ForgeKind } from '../report/forges/index.js';
+import { isFullSha } from '../report/forges/paths.js';
 import type { CommitStatusDriver, DesiredStatus } from '../report/forges/types.js';
 import { StatusReporter } from '../report/status-reporter.js';
 import { decideSummaryState, renderStatusDescription, type RevisionSummary } from '../report/summary.js';
@@ -51,7 +52,8 @@ export function createStatusPublisher(driver: CommitStatusDriver, options: { clu
       queue({ sha: digest, state: 'pending', context, description: `picked up ${digest.slice(0, 12)}: validating and planning`, ...link });
     },
     publishSummary(sha, summary) {
-      if (!/^[0-9a-f]{40}$/.test(sha)) return;
+      // A watched working directory has no commit a forge could show a status on.
+      if (!isFullSha(sha)) return;
       queue({ sha, state: decideSummaryState(summary), context, description: renderStatusDescription(summary), ...link });
     },
     async flush(withinMs) {

@@ -9,8 +9,13 @@ export function encodeOwnerRepo(project: string): string {
   return parts.map(encodeURIComponent).join('/');
 }
 
+/** A full SHA-1 commit id (40 lower-case hex digits). */
+export function isFullSha(sha: string): boolean {
+  return /^[0-9a-f]{40}$/.test(sha);
+}
+
 /** Statuses are set on full commit ids only: a branch name here would follow the branch, not the applied commit. */
 export function requireFullSha(sha: string): string {
-  if (!/^[0-9a-f]{40}$/.test(sha)) throw new PlinthError('FORGE_BAD_SHA', `not a full commit id: "${sha}"`, { details: { sha } });
+  if (!isFullSha(sha)) throw new PlinthError('FORGE_BAD_SHA', `not a full commit id: "${sha}"`, { details: { sha } });
   return sha;
 }
