@@ -56,7 +56,7 @@ kernel_package=$(resolve_kernel_package "$kernel_meta")
 versions=$(candidates $packages $tool_packages "$kernel_package")
 key=$( {
   printf '%s\n%s\n%s\n%s\n' "$versions" "$programs" "$cmdline" "$disk_mib"
-  cat "$here/build.sh" "$here/disk-image.sh" "$here/init" "$live/debian-packages.sh" "$live/stage-root.sh" \
+  cat "$here/build.sh" "$here/disk-image.sh" "$here/init" "$live/init-functions.sh" "$live/debian-packages.sh" "$live/stage-root.sh" \
     "$live/udhcpc.script" "$repo/boot-assets/discovery-agent.sh"
 } | sha256sum | cut -c 1-16)
 target="$out_root/$key"
@@ -87,6 +87,7 @@ install -m 0755 "$here/init" "$root/init"
 ln -s busybox "$root/usr/bin/sh"
 install -m 0755 "$live/udhcpc.script" "$root/etc/udhcpc.script"
 install -m 0755 "$repo/boot-assets/discovery-agent.sh" "$root/usr/lib/plinth/discovery-agent.sh"
+install -m 0644 "$live/init-functions.sh" "$root/usr/lib/plinth/init-functions.sh"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
 printf 'NAME="plinth lab golden image"\nID=plinth-golden\nVARIANT_ID=%s\n' "$image_name" >"$root/etc/os-release"

@@ -47,7 +47,7 @@ kernel_package=$(resolve_kernel_package "$kernel_meta")
 versions=$(candidates $packages "$kernel_package")
 key=$( {
   printf '%s\n%s\n' "$versions" "$programs"
-  cat "$here/build.sh" "$here/debian-packages.sh" "$here/stage-root.sh" "$here/init" "$here/udhcpc.script" "$here/sshd_config" "$repo/boot-assets/discovery-agent.sh"
+  cat "$here/build.sh" "$here/debian-packages.sh" "$here/stage-root.sh" "$here/init" "$here/init-functions.sh" "$here/udhcpc.script" "$here/sshd_config" "$repo/boot-assets/discovery-agent.sh"
   [ -n "$authorized_keys" ] && cat "$authorized_keys"
 } | sha256sum | cut -c 1-16)
 target="$out_root/$key"

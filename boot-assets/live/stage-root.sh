@@ -106,6 +106,7 @@ stage_files() {
   install -m 0755 "$here/udhcpc.script" "$root/etc/udhcpc.script"
   install -m 0644 "$here/sshd_config" "$root/etc/ssh/sshd_config"
   install -m 0755 "$repo/boot-assets/discovery-agent.sh" "$root/usr/lib/plinth/discovery-agent.sh"
+  install -m 0644 "$here/init-functions.sh" "$root/usr/lib/plinth/init-functions.sh"
   [ -f "$work/pkg/usr/share/misc/pci.ids" ] && cp "$work/pkg/usr/share/misc/pci.ids" "$root/usr/share/misc/pci.ids"
   [ -n "$authorized_keys" ] && install -m 0600 "$authorized_keys" "$root/etc/plinth/authorized_keys"
   # sshd's privilege separation runs as "sshd"; lldpd's as "_lldpd".
