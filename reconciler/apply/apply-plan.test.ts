@@ -4,8 +4,9 @@ import { PlinthError } from '../lib/errors.js';
 import type { Plan, PlannedAction, PlanStep } from '../plan/types.js';
 import { SqliteControllerStore } from '../store/sqlite/sqlite-controller-store.js';
 import { openDatabase } from '../store/sqlite/open-database.js';
+import { summarizeApply } from '../controller/summarize-apply.js';
 import { applyPlan } from './apply-plan.js';
-import type { ApplyDeps, ApplyExtension, ApplyExtensions, ApplyNode, StepExecutor } from './types.js';
+import type { ActionResult, ApplyDeps, ApplyExtension, ApplyExtensions, ApplyNode, StepExecutor } from './types.js';
 
 const REVISION = `main@sha1:${'a'.repeat(40)}`;
 
@@ -85,6 +86,32 @@ describe('applyPlan', () => {
 
     expect(result.results.map((entry) => [entry.actionId, entry.outcome])).toEqual([['a/enrol', 'succeeded'], ['b/enrol', 'failed'], ['c/enrol', 'skipped']]);
     expect(order.some((entry) => entry.startsWith('c:'))).toBe(false);
+    // Held back by the failure, not pending: the commit's outcome is final (see summarizeApply).
+    expect(result.results[2]).toMatchObject({ heldByFailure: true });
+    expect(summarizeApply(plan(actions), result)).toMatchObject({ pending: 0, counts: { enrol: { succeeded: 1, failed: 1, skipped: 1 } } });
+  });
+
+  it('does not run again an action that failed earlier at this revision: its failure stands and stops the later waves, the machine is not touched', async () => {
+    const store = createStore(['a', 'b', 'c', 'd']);
+    const order: string[] = [];
+    const execute: StepExecutor = async (step, context) => (order.push(`${context.node.nodeId}:${step.op}`), {});
+    const actions = [action('a', { wave: 1 }), action('b', { wave: 1 }), action('d', { wave: 1 }), action('c', { wave: 2 })];
+    const earlier = { actionId: 'b/enrol', nodeId: 'b', hostname: 'b.example.net', kind: 'enrol' as const, outcome: 'failed' as const, reason: 'power failed: refused', stepsRun: 2, lifecycle: 'failed' as const };
+    // An interrupted action is resumed whatever the map says: only failures stand.
+    const interrupted = { ...earlier, actionId: 'a/enrol', nodeId: 'a', outcome: 'interrupted' as const };
+
+    const result = await applyPlan(plan(actions), createDeps(store, ['a', 'b', 'c', 'd'], execute, {
+      limits: { maxParallel: 1, stopOnFailurePercent: 0, maxAttempts: 3 },
+      failedEarlier: new Map<string, ActionResult>([['b/enrol', earlier], ['a/enrol', interrupted]]),
+    }));
+
+    // A new machine of the same wave (d) still runs; the next wave does not start.
+    expect(result.results.map((entry) => [entry.actionId, entry.outcome, entry.reason])).toEqual([
+      ['a/enrol', 'succeeded', undefined], ['b/enrol', 'failed', 'power failed: refused'], ['d/enrol', 'succeeded', undefined], ['c/enrol', 'skipped', 'wave 1 stopped: 1 of 3 actions failed'],
+    ]);
+    expect(result.results[1]).toMatchObject({ lifecycle: 'failed', stepsRun: 0 });
+    expect(order.filter((entry) => entry.startsWith('b:') || entry.startsWith('c:'))).toEqual([]);
+    expect(await store.listJournal({ nodeId: 'b' })).toEqual([]);
   });
 
   it('never runs a destructive action without approval, and reports it blocked with the trailer to add', async () => {
@@ -129,6 +156,8 @@ describe('applyPlan', () => {
 
     expect(ran).toEqual(['dhcp-ensure']);
     expect(result).toMatchObject({ cancelled: true, results: [{ outcome: 'skipped' }] });
+    expect(result.results[0]?.heldByFailure).toBeUndefined();
+    expect(summarizeApply(plan([action('n1')]), result).pending).toBe(1);
   });
 
   it('retries a transient failure of a converging step but never of a power cycle', async () => {

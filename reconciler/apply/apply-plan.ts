@@ -86,7 +86,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       state.waiting.delete(number);
       if (state.stopReason === undefined && stopped(deps)) state.stopReason = SUPERSEDED;
       if (state.stopReason !== undefined) {
-        for (const action of wave) record(state, action, 'skipped', state.stopReason);
+        for (const action of wave) skip(state, action, state.stopReason);
         continue;
       }
       const halted = await runWave(state, number, wave);
@@ -122,7 +122,7 @@ function admit(state: ApplyState, actions: readonly PlannedAction[]): PlannedAct
   state.admitted.push(...runnable);
   const running = state.running;
   for (const action of runnable) {
-    if (state.stopReason !== undefined) record(state, action, 'skipped', state.stopReason);
+    if (state.stopReason !== undefined) skip(state, action, state.stopReason);
     else if (running && action.wave <= running.number) {
       // Its wave is running or over: it runs now rather than wait for one that will not come again.
       running.queue.push(action);
@@ -194,7 +194,14 @@ function startWorkers(state: ApplyState, wave: RunningWave): void {
   if (wave.active === 0) endWave(state, wave);
 }
 
+/** Stops the wave once `stopOnFailurePercent` of its actions failed. */
+function haltOnFailures(state: ApplyState, wave: RunningWave): void {
+  const threshold = (state.deps.limits.stopOnFailurePercent / 100) * wave.total;
+  if (wave.halted === undefined && wave.failed > 0 && wave.failed >= threshold) wave.halted = `wave ${wave.number} stopped: ${wave.failed} of ${wave.total} actions failed`;
+}
+
 function endWave(state: ApplyState, wave: RunningWave): void {
+  haltOnFailures(state, wave);
   if (state.running === wave) state.running = undefined;
   wave.finish();
 }
@@ -203,15 +210,17 @@ async function work(state: ApplyState, wave: RunningWave): Promise<void> {
   const { deps } = state;
   try {
     for (let action = wave.queue.shift(); action; action = wave.queue.shift()) {
-      const blocker = wave.halted ?? findBlocker(state, action);
+      const blocker = wave.halted === undefined ? findBlocker(state, action) : { reason: wave.halted, byFailure: wave.halted !== SUPERSEDED };
       if (blocker !== undefined) {
-        record(state, action, 'skipped', blocker);
+        skip(state, action, blocker.reason, blocker.byFailure);
         continue;
       }
-      const result = await runSerialized(state, action);
+      const repeated = repeatFailure(state, action);
+      const result = repeated ?? (await runSerialized(state, action));
       if (result.outcome === 'failed' || result.outcome === 'interrupted') wave.failed += 1;
-      const threshold = (deps.limits.stopOnFailurePercent / 100) * wave.total;
-      if (wave.halted === undefined && wave.failed > 0 && wave.failed >= threshold) wave.halted = `wave ${action.wave} stopped: ${wave.failed} of ${wave.total} actions failed`;
+      // A failure found in this pass stops the rest of its wave; one repeated from an earlier pass stops only the
+      // later waves (at the wave's end), so a machine left failed does not hold back new machines of its wave.
+      if (repeated === undefined) haltOnFailures(state, wave);
       if (wave.halted === undefined && stopped(deps)) wave.halted = SUPERSEDED;
     }
   } catch (error) {
@@ -222,11 +231,13 @@ async function work(state: ApplyState, wave: RunningWave): Promise<void> {
   }
 }
 
-/** An unmet dependency: a prerequisite that did not succeed in this pass. */
-function findBlocker(state: ApplyState, action: PlannedAction): string | undefined {
+/** An unmet dependency: a prerequisite that did not succeed in this pass (`byFailure` when a failure is why). */
+function findBlocker(state: ApplyState, action: PlannedAction): { reason: string; byFailure: boolean } | undefined {
   for (const id of action.dependsOn) {
     const prerequisite = state.results.get(id);
-    if (state.planned.has(id) && prerequisite?.outcome !== 'succeeded') return `depends on ${id}, which did not succeed`;
+    if (!state.planned.has(id) || prerequisite?.outcome === 'succeeded') continue;
+    const byFailure = prerequisite !== undefined && (prerequisite.outcome === 'failed' || prerequisite.outcome === 'blocked' || prerequisite.heldByFailure === true);
+    return { reason: `depends on ${id}, which did not succeed`, byFailure };
   }
   return undefined;
 }
@@ -251,6 +262,26 @@ async function runOne(state: ApplyState, action: PlannedAction): Promise<ActionR
     state.deps.log.error({ err: error, action: action.id }, 'action aborted by an internal error');
     return record(state, action, 'failed', `internal error: ${(error as Error).message}`);
   }
+}
+
+/** The earlier failure of an action that is not tried again in this pass (see `ApplyDeps.failedEarlier`). */
+function repeatFailure(state: ApplyState, action: PlannedAction): ActionResult | undefined {
+  const earlier = state.deps.failedEarlier?.get(action.id);
+  if (earlier?.outcome !== 'failed' || earlier.nodeId !== action.nodeId) return undefined;
+  state.deps.log.info({ action: action.id, reason: earlier.reason }, 'not tried again: it failed earlier at this revision and its machine has not reported since');
+  const result: ActionResult = { ...earlier, actionId: action.id, hostname: action.hostname, kind: action.kind, stepsRun: 0 };
+  state.results.set(action.id, result);
+  return result;
+}
+
+/**
+ * An action not started. Held back by a failure (its wave stopped, a prerequisite failed), it waits for the machine
+ * that failed to report again or for the next commit; held back by a newer revision or a shutdown, it is pending.
+ */
+function skip(state: ApplyState, action: PlannedAction, reason: string, byFailure = reason !== SUPERSEDED): ActionResult {
+  const result = record(state, action, 'skipped', reason);
+  if (byFailure) result.heldByFailure = true;
+  return result;
 }
 
 function record(state: ApplyState, action: PlannedAction, outcome: ActionResult['outcome'], reason: string): ActionResult {

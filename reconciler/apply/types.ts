@@ -62,6 +62,11 @@ export interface ActionResult {
   stepsRun: number;
   /** The node's lifecycle when the action ended (`failed` with the reason above when a step failed). */
   lifecycle?: NodeLifecycle;
+  /**
+   * For `skipped`: a failure holds it back (its wave stopped, a prerequisite failed), not a newer revision or a
+   * shutdown. It is not pending: it runs once the failed machine reports again, or at the next commit.
+   */
+  heldByFailure?: boolean;
 }
 
 export interface ApplyLimits {
@@ -109,6 +114,12 @@ export interface ApplyDeps {
   signal: AbortSignal;
   /** New machines joining while this apply runs; without it they wait for the next reconcile. */
   extensions?: ApplyExtensions;
+  /**
+   * Actions (by id) that failed in an earlier pass of this revision on machines that have not reported since: they
+   * are not run again. Each ends with its earlier result, counts as a failure of its wave and holds its dependents
+   * back, exactly as when it failed, but the machine is not touched for the same fault again.
+   */
+  failedEarlier?: ReadonlyMap<string, ActionResult>;
 }
 
 export interface ApplyResult {

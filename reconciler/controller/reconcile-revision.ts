@@ -14,6 +14,7 @@ import type { RevisionSummary } from '../report/summary.js';
 import type { ControllerStore } from '../store/controller-types.js';
 import type { Store } from '../store/types.js';
 import { buildApplyNodes, type ResolveSecret } from './apply-nodes.js';
+import { readFailedEarlier } from './failed-earlier.js';
 import { holdAllocations, type HeldAllocations } from './hold-allocations.js';
 import { loadInventorySnapshot } from './load-snapshot.js';
 import { readAppliedStates } from './read-applied-states.js';
@@ -148,7 +149,8 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   };
   const { execute, now, sleep, isCurrent, signal } = deps;
   const limits = readLimits(desired);
-  const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes: first.nodes, approvals, limits, ...(extensions ? { extensions } : {}) });
+  const failedEarlier = await readFailedEarlier(deps.store, earlier);
+  const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes: first.nodes, approvals, limits, failedEarlier, ...(extensions ? { extensions } : {}) });
   for (const action of result.results) deps.metrics.countAction(action.kind, action.outcome);
   const results = mergeActionResults(earlier, result.results);
   const summary = summarizeApply(plan, { ...result, results });

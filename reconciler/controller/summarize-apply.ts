@@ -18,7 +18,8 @@ export function summarizeApply(plan: Plan, result: ApplyResult): RevisionSummary
     const note = { node: action.hostname, action: action.kind, reason: action.reason ?? action.outcome };
     if (action.outcome === 'failed' || action.outcome === 'interrupted') failures.push(note);
     else if (action.outcome === 'blocked') blocked.push(note);
-    else if (action.outcome === 'skipped') pending += 1;
+    // Held back by a failure, it waits for the failed machine or the next commit: the commit's outcome is final.
+    else if (action.outcome === 'skipped' && action.heldByFailure !== true) pending += 1;
   }
   const nodes: Record<string, number> = {};
   for (const state of lastState.values()) nodes[state] = (nodes[state] ?? 0) + 1;
