@@ -51,6 +51,9 @@ export async function readStatus(store: Pick<Store, 'listNodes'>, controllerStor
   };
 }
 
+/** How a failed machine gets its next try: re-plans of the same commit for other machines' reports leave it failed. */
+export const FAILED_HINT = '  (a failed machine is tried again at the next commit, or once it reports again: push a commit, or boot it into discovery)';
+
 /** The status as text for a terminal: revisions, counts, then what needs attention, with reasons. */
 export function renderStatus(status: ControllerStatus): string {
   const lines = [
@@ -65,6 +68,7 @@ export function renderStatus(status: ControllerStatus): string {
   if (status.blocked.length > 0) lines.push('blocked:', ...status.blocked.map((note) => `  ${note.node} ${note.action}: ${note.reason}`));
   if (status.failing.length > 0) {
     lines.push('failing:', ...status.failing.map((node) => `  ${node.node} ${node.state} ${node.errorType} (x${node.count}${node.since ? `, since ${node.since}` : ''}): ${node.message}`));
+    if (status.failing.some((node) => node.state === 'failed')) lines.push(FAILED_HINT);
   }
   return `${lines.join('\n')}\n`;
 }
