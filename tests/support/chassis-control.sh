@@ -4,7 +4,10 @@
 # so tests can assert what the simulated BMC actually received.
 state="$1"
 shift
-printf '%s\n' "$*" >> "$state/calls.log"
+# Logged on the way out, once the call has taken effect: a reader that sees `set power 1` in the log also reads
+# power 1 (the call is logged even when the hook refuses it).
+call="$*"
+trap 'printf "%s\n" "$call" >> "$state/calls.log"' EXIT
 
 # Writes through a temporary file so a reader never sees a half-written value.
 put() {
