@@ -151,7 +151,8 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   const limits = readLimits(desired);
   const failedEarlier = await readFailedEarlier(deps.store, earlier);
   const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes: first.nodes, approvals, limits, failedEarlier, ...(extensions ? { extensions } : {}) });
-  for (const action of result.results) deps.metrics.countAction(action.kind, action.outcome);
+  // A failure repeated from an earlier pass was counted when it happened.
+  for (const action of result.results) if (!failedEarlier.has(action.actionId)) deps.metrics.countAction(action.kind, action.outcome);
   const results = mergeActionResults(earlier, result.results);
   const summary = summarizeApply(plan, { ...result, results });
   await deps.controllerStore.recordRevision(input.revision, result.cancelled ? 'applying' : 'applied', deps.now(), { ...summary, [ACTION_RESULTS_KEY]: results });

@@ -29,8 +29,9 @@ describe('reconcileRevision and a machine that failed at the same commit', () =>
     if (broken && context.node.nodeId === 'CMP0002' && step.op === 'dhcp-ensure') throw new PlinthError('IMAGE_NO_DISK', 'no disk fits the image (40 MiB): vda: 32 MiB');
     return {};
   };
+  const metrics = new ControllerMetrics();
   const reconcile = () => reconcileRevision({ revision: REVISION, treePath: EXAMPLE_REPO, commitMessage: 'computes' }, {
-    store: stores.store, controllerStore: stores.controllerStore, compiler: createCompiler(), execute, resolveSecret: async () => 'unused', metrics: new ControllerMetrics(), log: silentLogger(),
+    store: stores.store, controllerStore: stores.controllerStore, compiler: createCompiler(), execute, resolveSecret: async () => 'unused', metrics, log: silentLogger(),
     now: () => new Date().toISOString(), sleep: async () => undefined, isCurrent: () => true, signal: new AbortController().signal, fallbackCluster: 'pub1',
   });
 
@@ -58,6 +59,8 @@ describe('reconcileRevision and a machine that failed at the same commit', () =>
     expect(second.counts['enrol']).toEqual({ succeeded: 2, failed: 1 });
     expect(second.nodes).toEqual({ active: 2, failed: 1 });
     expect(renderSummaryNote(second)).toContain('dhcp-ensure failed: no disk fits the image');
+    // The metrics count what ran: the one failure, not its repetition in the second pass.
+    expect(metrics.actions.get('enrol\u0000failed')).toBe(1);
 
     // Its disk replaced, the machine boots and reports again: the next pass of the same commit tries it again.
     broken = false;
