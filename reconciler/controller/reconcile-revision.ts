@@ -15,6 +15,7 @@ import type { ControllerStore } from '../store/controller-types.js';
 import type { Store } from '../store/types.js';
 import { buildApplyNodes, type ResolveSecret } from './apply-nodes.js';
 import { readFailedEarlier } from './failed-earlier.js';
+import { recoverResults } from './journal-results.js';
 import { holdAllocations, type HeldAllocations } from './hold-allocations.js';
 import { loadInventorySnapshot } from './load-snapshot.js';
 import { readAppliedStates } from './read-applied-states.js';
@@ -112,7 +113,7 @@ async function planFromInventory(
  */
 export async function reconcileRevision(input: RevisionInput, deps: ReconcileDeps): Promise<RevisionSummary> {
   const log = deps.log.child({ revision: input.revision });
-  const earlier = await readEarlierResults(deps.controllerStore, input.revision);
+  let earlier = await readEarlierResults(deps.controllerStore, input.revision);
   await deps.controllerStore.recordRevision(input.revision, 'picked-up', deps.now());
   const validation = await validateRepository(input.treePath, { revision: input.revision });
   if (!validation.desired) {
@@ -149,6 +150,8 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   };
   const { execute, now, sleep, isCurrent, signal } = deps;
   const limits = readLimits(desired);
+  // No pass of this revision ended (the controller stopped or was killed first): what they did is in the journal.
+  if (earlier.length === 0) earlier = await recoverResults(deps, input.revision, new Map(first.compiled.targets.map((target) => [target.nodeId, target.hostname])));
   const failedEarlier = await readFailedEarlier(deps.store, earlier);
   const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes: first.nodes, approvals, limits, failedEarlier, ...(extensions ? { extensions } : {}) });
   // A failure repeated from an earlier pass was counted when it happened.

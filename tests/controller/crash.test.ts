@@ -155,6 +155,10 @@ describe('a controller killed with SIGKILL at random points during an apply, and
         const reported = node?.errorType === 'APPLY_INTERRUPTED' || (result?.outcome === 'skipped' && (summary.pending > 0 || result.heldByFailure === true));
         expect({ machine: machine.serial, state: node?.state, errorType: node?.errorType, done: complete ? node?.state : reported }).toEqual({ machine: machine.serial, state: node?.state, errorType: node?.errorType, done: complete ? 'configuring' : true });
       }
+      // The commit's summary covers every machine the journal shows acted on, whichever pass a kill cut short.
+      const summarized = new Set(((record?.summary['actionResults'] as ActionResult[] | undefined) ?? []).map((entry) => entry.nodeId));
+      const actedOn = machines.filter((machine) => journal.some((entry) => entry.nodeId === machine.serial)).map((machine) => machine.serial);
+      expect(actedOn.filter((serial) => !summarized.has(serial))).toEqual([]);
       const status = await readControllerStatus(url).catch(() => undefined);
       expect(status).toBeUndefined(); // the controller was stopped; the store alone answers for it
     } finally {

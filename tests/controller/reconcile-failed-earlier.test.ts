@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { StepExecutor } from '../../reconciler/apply/types.js';
 import { createCompiler } from '../../reconciler/compile/compile.js';
@@ -24,22 +24,25 @@ describe('reconcileRevision and a machine that failed at the same commit', () =>
   const ran: string[] = [];
   /** CMP0002's disk is too small until the test says it was replaced. */
   let broken = true;
+  let metrics = new ControllerMetrics();
   const execute: StepExecutor = async (step, context) => {
     ran.push(`${context.node.nodeId}:${step.op}`);
     if (broken && context.node.nodeId === 'CMP0002' && step.op === 'dhcp-ensure') throw new PlinthError('IMAGE_NO_DISK', 'no disk fits the image (40 MiB): vda: 32 MiB');
     return {};
   };
-  const metrics = new ControllerMetrics();
   const reconcile = () => reconcileRevision({ revision: REVISION, treePath: EXAMPLE_REPO, commitMessage: 'computes' }, {
     store: stores.store, controllerStore: stores.controllerStore, compiler: createCompiler(), execute, resolveSecret: async () => 'unused', metrics, log: silentLogger(),
     now: () => new Date().toISOString(), sleep: async () => undefined, isCurrent: () => true, signal: new AbortController().signal, fallbackCluster: 'pub1',
   });
 
-  beforeAll(() => {
+  beforeEach(() => {
     stores = openTempStores('plinth-reconcile-failed-earlier-');
+    ran.length = 0;
+    broken = true;
+    metrics = new ControllerMetrics();
   });
 
-  afterAll(async () => stores.remove());
+  afterEach(async () => stores.remove());
 
   it('leaves it failed when another machine\'s report re-plans the commit, and tries it again once it reports itself', async () => {
     await ingest(stores.store, inventoryOf('CMP0001'));
@@ -72,5 +75,22 @@ describe('reconcileRevision and a machine that failed at the same commit', () =>
     expect(ran.filter((entry) => entry.startsWith('CMP0002:'))[0]).toBe('CMP0002:dhcp-ensure');
     expect(third.failures).toEqual([]);
     expect(third.nodes).toEqual({ active: 3 });
+  }, 60_000);
+
+  it('after a controller stop that ended no pass, reads what was done from the journal: the failure stands, the note has every node', async () => {
+    await ingest(stores.store, inventoryOf('CMP0001'));
+    await ingest(stores.store, inventoryOf('CMP0002'));
+    const first = await reconcile();
+    // The next pass was picked up, then the controller was killed before it ended: its record holds no results.
+    await stores.controllerStore.recordRevision(REVISION, 'picked-up', new Date().toISOString());
+    ran.length = 0;
+    await ingest(stores.store, inventoryOf('CN7016394F0B2A'));
+
+    const after = await reconcile();
+
+    expect(ran.filter((entry) => entry.startsWith('CMP0002:'))).toEqual([]);
+    expect(after.failures).toEqual(first.failures);
+    expect(after.counts['enrol']).toEqual({ succeeded: 2, failed: 1 });
+    expect(after.nodes).toEqual({ active: 2, failed: 1 });
   }, 60_000);
 });
