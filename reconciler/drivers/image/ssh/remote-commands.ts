@@ -21,6 +21,15 @@ export function writeRawCommand(disk: string): string {
 
 export const QEMU_IMG_PRESENT_COMMAND = 'command -v qemu-img';
 
+/**
+ * Prints the device a link (`/dev/disk/by-path/...`) points at, and fails when it names nothing. busybox's readlink
+ * (the live system's) has `-f` but not `-e`, hence the existence test first.
+ */
+export function resolveLinkCommand(path: string): string {
+  const quoted = quoteShellWord(path);
+  return `test -e ${quoted} && readlink -f -- ${quoted}`;
+}
+
 /** Receives the qcow2 file: qemu-img needs random access to it, so it cannot read from the SSH stream. */
 export function stageFileCommand(path: string): string {
   return `umask 077 && cat > ${quoteShellWord(path)}`;

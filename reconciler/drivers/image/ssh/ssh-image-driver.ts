@@ -5,7 +5,6 @@ import { silentLogger, type Logger } from '../../../lib/logger.js';
 import { openSshSession, type SshConnector, type SshSession } from '../../../lib/ssh-session.js';
 import { digestFilePrefix, inspectImageFile, type ImageFileFacts } from '../image-file.js';
 import { describeSize, selectRootDisk, type BlockDisk } from '../root-disk.js';
-import { quoteShellWord } from '../../../lib/shell-quote.js';
 import { toImageError } from '../ssh-errors.js';
 import type { EnsureImageOptions, GoldenImage, ImageDriver, ImageProgress, ImageResult, ImageTarget } from '../types.js';
 import {
@@ -14,6 +13,7 @@ import {
   listNodeDisks,
   parseSha256Output,
   QEMU_IMG_PRESENT_COMMAND,
+  resolveLinkCommand,
   stageFileCommand,
   writeRawCommand,
 } from './remote-commands.js';
@@ -92,7 +92,7 @@ async function resolveDeviceLink(session: SshSession, target: ImageTarget): Prom
   const hints = target.rootDeviceHints;
   const name = hints?.name;
   if (name === undefined || !name.includes('/') || /^\/dev\/[^/]+$/.test(name)) return hints;
-  const resolved = await session.exec(`readlink -e -- ${quoteShellWord(name)}`, { maxOutputBytes: 4096 });
+  const resolved = await session.exec(resolveLinkCommand(name), { maxOutputBytes: 4096 });
   if (resolved.exitCode !== 0) {
     throw new PlinthError('IMAGE_NO_DISK', `Node ${target.node}: the root-device hint ${name} names no device on the node`, {
       details: { node: target.node, hints, stderr: resolved.stderr.slice(-2000) },
