@@ -57,7 +57,7 @@ describe('applyPlan', () => {
   });
 
   it('skips steps the journal shows done and reports a started power cycle as interrupted instead of repeating it', async () => {
-    const store = createStore(['n1']);
+    const store = createStore(['n1', 'n2', 'n3']);
     const first = await store.appendJournal({ revision: REVISION, nodeId: 'n1', action: 'n1/enrol#0:dhcp-ensure', plannedAt: 'T', detail: { op: 'dhcp-ensure' } });
     await store.transitionJournal(first.id, { state: 'started', at: 'T' });
     await store.transitionJournal(first.id, { state: 'succeeded', at: 'T' });
@@ -65,11 +65,15 @@ describe('applyPlan', () => {
     await store.transitionJournal(second.id, { state: 'started', at: 'T' });
     const ran: string[] = [];
 
-    const result = await applyPlan(plan([action('n1')]), createDeps(store, ['n1'], async (step) => (ran.push(step.op), {})));
+    // n2 depends on n1 (a later wave; n3 keeps wave 1 under its failure threshold): it waits for the interruption to
+    // be dealt with, and is not pending meanwhile.
+    const dependent = action('n2', { wave: 2, dependsOn: ['n1/enrol'] });
+    const result = await applyPlan(plan([action('n1'), action('n3'), dependent]), createDeps(store, ['n1', 'n2', 'n3'], async (step, context) => (ran.push(`${context.node.nodeId}:${step.op}`), {})));
 
-    expect(ran).toEqual([]);
+    expect(ran.filter((entry) => !entry.startsWith('n3:'))).toEqual([]);
     expect(result.results[0]).toMatchObject({ outcome: 'interrupted' });
-    expect((await store.listJournal({ revision: REVISION })).map((entry) => entry.state)).toEqual(['succeeded', 'interrupted']);
+    expect(result.results[2]).toMatchObject({ actionId: 'n2/enrol', outcome: 'skipped', reason: 'depends on n1/enrol, which did not succeed', heldByFailure: true });
+    expect((await store.listJournal({ revision: REVISION, nodeId: 'n1' })).map((entry) => entry.state)).toEqual(['succeeded', 'interrupted']);
   });
 
   it('finishes a wave before starting the next, and starts no later wave after a failure', async () => {
@@ -92,24 +96,24 @@ describe('applyPlan', () => {
   });
 
   it('does not run again an action that failed earlier at this revision: its failure stands and stops the later waves, the machine is not touched', async () => {
-    const store = createStore(['a', 'b', 'c', 'd']);
+    const store = createStore(['a', 'b', 'c', 'd', 'e']);
     const order: string[] = [];
     const execute: StepExecutor = async (step, context) => (order.push(`${context.node.nodeId}:${step.op}`), {});
-    const actions = [action('a', { wave: 1 }), action('b', { wave: 1 }), action('d', { wave: 1 }), action('c', { wave: 2 })];
+    const actions = [action('a', { wave: 1 }), action('b', { wave: 1 }), action('d', { wave: 1 }), action('e', { wave: 1 }), action('c', { wave: 2 })];
     const earlier = { actionId: 'b/enrol', nodeId: 'b', hostname: 'b.example.net', kind: 'enrol' as const, outcome: 'failed' as const, reason: 'power failed: refused', stepsRun: 2, lifecycle: 'failed' as const };
     // An interrupted action is resumed whatever the map says: only failures stand.
     const interrupted = { ...earlier, actionId: 'a/enrol', nodeId: 'a', outcome: 'interrupted' as const };
 
-    const result = await applyPlan(plan(actions), createDeps(store, ['a', 'b', 'c', 'd'], execute, {
+    const result = await applyPlan(plan(actions), createDeps(store, ['a', 'b', 'c', 'd', 'e'], execute, {
       limits: { maxParallel: 1, stopOnFailurePercent: 0, maxAttempts: 3 },
       failedEarlier: new Map<string, ActionResult>([['b/enrol', earlier], ['a/enrol', interrupted]]),
     }));
 
-    // A new machine of the same wave (d) still runs; the next wave does not start.
+    // New machines of the same wave (d, e) still run; the next wave does not start.
     expect(result.results.map((entry) => [entry.actionId, entry.outcome, entry.reason])).toEqual([
-      ['a/enrol', 'succeeded', undefined], ['b/enrol', 'failed', 'power failed: refused'], ['d/enrol', 'succeeded', undefined], ['c/enrol', 'skipped', 'wave 1 stopped: 1 of 3 actions failed'],
+      ['a/enrol', 'succeeded', undefined], ['b/enrol', 'failed', 'power failed: refused'], ['d/enrol', 'succeeded', undefined], ['e/enrol', 'succeeded', undefined], ['c/enrol', 'skipped', 'wave 1 stopped: 1 of 4 actions failed'],
     ]);
-    expect(result.results[1]).toMatchObject({ lifecycle: 'failed', stepsRun: 0 });
+    expect(result.results[1]).toMatchObject({ lifecycle: 'failed', stepsRun: 0, repeated: true });
     expect(order.filter((entry) => entry.startsWith('b:') || entry.startsWith('c:'))).toEqual([]);
     expect(await store.listJournal({ nodeId: 'b' })).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { AppliedNodeState, BlockedAction, Plan, PlannedAction } from '../plan/types.js';
 import type { JournalEntry } from '../store/types.js';
-import { gateActions } from '../plan/gate-actions.js';
+import { gateActions, holdDependents } from '../plan/gate-actions.js';
 import { groupJournal } from './resume-step.js';
 import { runAction } from './run-action.js';
 import type { ActionResult, ApplyDeps, ApplyExtensions, ApplyNode, ApplyResult } from './types.js';
@@ -36,6 +36,8 @@ interface RunningWave {
   /** Actions of this wave, including any that joined it while it ran. */
   total: number;
   failed: number;
+  /** Failures repeated from an earlier pass (`ApplyDeps.failedEarlier`): added to `failed` when the wave ends. */
+  repeated: number;
   active: number;
   halted: string | undefined;
   finish: () => void;
@@ -112,7 +114,8 @@ function admit(state: ApplyState, actions: readonly PlannedAction[]): PlannedAct
   const { limits, approvals } = state.deps;
   const budget = { maxPerCommit: limits.maxDestructivePerCommit, maxPerAvailabilityZone: limits.maxDestructivePerZone };
   const fresh = new Set(actions.map((action) => action.id));
-  const gated = gateActions([...state.admitted, ...actions], { approvals, budget, maintenance: new Set() });
+  // A dependent of an action the budget now blocks is held back with it, as the planner does.
+  const gated = holdDependents(gateActions([...state.admitted, ...actions], { approvals, budget, maintenance: new Set() }));
   const runnable = gated.runnable.filter((action) => fresh.has(action.id));
   state.blocked.push(...gated.blocked.filter((entry) => fresh.has(entry.action.id)));
   for (const action of actions) {
@@ -127,7 +130,11 @@ function admit(state: ApplyState, actions: readonly PlannedAction[]): PlannedAct
       // Its wave is running or over: it runs now rather than wait for one that will not come again.
       running.queue.push(action);
       running.total += 1;
-    } else state.waiting.set(action.wave, [...(state.waiting.get(action.wave) ?? []), action]);
+    } else {
+      const waiting = state.waiting.get(action.wave);
+      if (waiting) waiting.push(action);
+      else state.waiting.set(action.wave, [action]);
+    }
   }
   if (running) startWorkers(state, running);
   return runnable;
@@ -163,13 +170,8 @@ async function extendOnce(state: ApplyState, extensions: ApplyExtensions): Promi
   const blocked = extension.blocked.filter((entry) => !state.known.has(entry.action.nodeId));
   if (actions.length === 0 && blocked.length === 0) return;
   const nodeIds = [...new Set(actions.map((action) => action.nodeId))];
-  const { store } = state.deps;
-  const journal = groupJournal(await store.listJournal({ revision: state.revision }));
-  for (const action of actions) {
-    const entries = journal.get(action.id);
-    if (entries && !state.journal.has(action.id)) state.journal.set(action.id, entries);
-  }
-  for (const entry of await store.listAppliedStates({ nodeIds })) if (!state.applied.has(entry.nodeId)) state.applied.set(entry.nodeId, entry);
+  // The journal read when the apply started holds every entry of this revision, the new nodes' included.
+  for (const entry of await state.deps.store.listAppliedStates({ nodeIds })) if (!state.applied.has(entry.nodeId)) state.applied.set(entry.nodeId, entry);
   for (const [nodeId, node] of extension.nodes) if (!state.nodes.has(nodeId)) state.nodes.set(nodeId, node);
   for (const entry of blocked) state.known.add(entry.action.nodeId);
   state.blocked.push(...blocked);
@@ -180,7 +182,7 @@ async function extendOnce(state: ApplyState, extensions: ApplyExtensions): Promi
 /** Runs one wave; resolves with why later waves must not start, if they must not. */
 function runWave(state: ApplyState, number: number, actions: readonly PlannedAction[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const wave: RunningWave = { number, queue: [...actions], total: actions.length, failed: 0, active: 0, halted: undefined, finish: () => resolve(wave.halted) };
+    const wave: RunningWave = { number, queue: [...actions], total: actions.length, failed: 0, repeated: 0, active: 0, halted: undefined, finish: () => resolve(wave.halted) };
     state.running = wave;
     startWorkers(state, wave);
   });
@@ -201,6 +203,8 @@ function haltOnFailures(state: ApplyState, wave: RunningWave): void {
 }
 
 function endWave(state: ApplyState, wave: RunningWave): void {
+  wave.failed += wave.repeated;
+  wave.repeated = 0;
   haltOnFailures(state, wave);
   if (state.running === wave) state.running = undefined;
   wave.finish();
@@ -217,10 +221,11 @@ async function work(state: ApplyState, wave: RunningWave): Promise<void> {
       }
       const repeated = repeatFailure(state, action);
       const result = repeated ?? (await runSerialized(state, action));
-      if (result.outcome === 'failed' || result.outcome === 'interrupted') wave.failed += 1;
       // A failure found in this pass stops the rest of its wave; one repeated from an earlier pass stops only the
-      // later waves (at the wave's end), so a machine left failed does not hold back new machines of its wave.
-      if (repeated === undefined) haltOnFailures(state, wave);
+      // later waves (counted at the wave's end), so a machine left failed does not hold back new machines of its wave.
+      if (repeated) wave.repeated += 1;
+      else if (result.outcome === 'failed' || result.outcome === 'interrupted') wave.failed += 1;
+      if (!repeated) haltOnFailures(state, wave);
       if (wave.halted === undefined && stopped(deps)) wave.halted = SUPERSEDED;
     }
   } catch (error) {
@@ -236,7 +241,7 @@ function findBlocker(state: ApplyState, action: PlannedAction): { reason: string
   for (const id of action.dependsOn) {
     const prerequisite = state.results.get(id);
     if (!state.planned.has(id) || prerequisite?.outcome === 'succeeded') continue;
-    const byFailure = prerequisite !== undefined && (prerequisite.outcome === 'failed' || prerequisite.outcome === 'blocked' || prerequisite.heldByFailure === true);
+    const byFailure = prerequisite !== undefined && (prerequisite.outcome === 'failed' || prerequisite.outcome === 'interrupted' || prerequisite.heldByFailure === true);
     return { reason: `depends on ${id}, which did not succeed`, byFailure };
   }
   return undefined;
@@ -267,9 +272,9 @@ async function runOne(state: ApplyState, action: PlannedAction): Promise<ActionR
 /** The earlier failure of an action that is not tried again in this pass (see `ApplyDeps.failedEarlier`). */
 function repeatFailure(state: ApplyState, action: PlannedAction): ActionResult | undefined {
   const earlier = state.deps.failedEarlier?.get(action.id);
-  if (earlier?.outcome !== 'failed' || earlier.nodeId !== action.nodeId) return undefined;
+  if (earlier?.outcome !== 'failed') return undefined;
   state.deps.log.info({ action: action.id, reason: earlier.reason }, 'not tried again: it failed earlier at this revision and its machine has not reported since');
-  const result: ActionResult = { ...earlier, actionId: action.id, hostname: action.hostname, kind: action.kind, stepsRun: 0 };
+  const result: ActionResult = { ...earlier, hostname: action.hostname, stepsRun: 0, repeated: true };
   state.results.set(action.id, result);
   return result;
 }

@@ -67,6 +67,8 @@ export interface ActionResult {
    * shutdown. It is not pending: it runs once the failed machine reports again, or at the next commit.
    */
   heldByFailure?: boolean;
+  /** A failure of an earlier pass of the revision, stated again without running (see `ApplyDeps.failedEarlier`). */
+  repeated?: boolean;
 }
 
 export interface ApplyLimits {

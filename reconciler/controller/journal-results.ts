@@ -14,7 +14,8 @@ export interface JournalLookups {
  * controller stopped (or was killed) before the pass ended, and the next pass only plans what is left. Each
  * action ends where its last journaled step ended: `failed` or `interrupted` with the step's reason, `succeeded`
  * when its last step succeeded. An action whose last step never ended is left out (the next pass resumes it).
- * The next pass's own results, and those stored by earlier passes, take precedence (see `mergeActionResults`).
+ * One cut short between two steps also reads `succeeded`: its node's target is not reached, so the next pass plans
+ * it again, and that pass's own result, which takes precedence (see `mergeActionResults`), replaces this one.
  *
  * @example const recovered = resultsFromJournal(await store.listJournal({ revision }), { hostnameOf, lifecycleOf });
  */

@@ -125,40 +125,44 @@ export async function reconcileRevision(input: RevisionInput, deps: ReconcileDep
   const desired = validation.desired;
   await deps.controllerStore.recordRevision(input.revision, 'applying', deps.now());
   const approvals = parseApprovalTrailers(input.commitMessage);
-  // A machine whose first report lands after the inventory is read, while a large fleet is still being planned,
-  // must not wait for the next reconcile either: heard now, it is planned in as soon as the apply starts.
+  // A machine whose first report lands after the inventory is read, while a large fleet is still being planned or
+  // the apply is being set up, must not wait for the next reconcile either: it is planned in once the apply listens.
   const { newMachines } = deps;
-  let heardWhilePlanning = false;
-  const stopListening = newMachines?.subscribe(() => void (heardWhilePlanning = true));
-  const first = await planFromInventory(desired, input.revision, approvals, deps).finally(() => stopListening?.());
-  const { plan } = first;
-  // What this compile gave out, and each later one: machines joining the apply must not be given it again.
-  let held = heldBy(first.compiled);
-  log.info({ actions: plan.actions.length, blocked: plan.blocked.length }, 'plan ready');
-  const extensions: ApplyExtensions | undefined = newMachines && {
-    subscribe: (listener) => {
-      const unsubscribe = newMachines.subscribe(listener);
-      if (heardWhilePlanning) queueMicrotask(listener);
-      return unsubscribe;
-    },
-    // Addresses and hostnames given out before are held, though not stored until their enrolment runs.
-    plan: async (known) => {
-      const { plan: again, compiled, nodes } = await planFromInventory(desired, input.revision, approvals, deps, { held, only: (nodeId) => !known.has(nodeId) });
-      held = heldBy(compiled);
-      return { actions: again.actions, blocked: again.blocked, nodes };
-    },
-  };
-  const { execute, now, sleep, isCurrent, signal } = deps;
-  const limits = readLimits(desired);
-  // No pass of this revision ended (the controller stopped or was killed first): what they did is in the journal.
-  if (earlier.length === 0) earlier = await recoverResults(deps, input.revision, new Map(first.compiled.targets.map((target) => [target.nodeId, target.hostname])));
-  const failedEarlier = await readFailedEarlier(deps.store, earlier);
-  const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes: first.nodes, approvals, limits, failedEarlier, ...(extensions ? { extensions } : {}) });
-  // A failure repeated from an earlier pass was counted when it happened.
-  for (const action of result.results) if (!failedEarlier.has(action.actionId)) deps.metrics.countAction(action.kind, action.outcome);
-  const results = mergeActionResults(earlier, result.results);
-  const summary = summarizeApply(plan, { ...result, results });
-  await deps.controllerStore.recordRevision(input.revision, result.cancelled ? 'applying' : 'applied', deps.now(), { ...summary, [ACTION_RESULTS_KEY]: results });
-  log.info({ cancelled: result.cancelled, failures: summary.failures.length, blocked: summary.blocked.length }, 'revision reconciled');
-  return summary;
+  let heardBeforeApply = false;
+  const stopListening = newMachines?.subscribe(() => void (heardBeforeApply = true));
+  try {
+    const first = await planFromInventory(desired, input.revision, approvals, deps);
+    const { plan } = first;
+    // What this compile gave out, and each later one: machines joining the apply must not be given it again.
+    let held = heldBy(first.compiled);
+    log.info({ actions: plan.actions.length, blocked: plan.blocked.length }, 'plan ready');
+    const extensions: ApplyExtensions | undefined = newMachines && {
+      subscribe: (listener) => {
+        const unsubscribe = newMachines.subscribe(listener);
+        if (heardBeforeApply) queueMicrotask(listener);
+        return unsubscribe;
+      },
+      // Addresses and hostnames given out before are held, though not stored until their enrolment runs.
+      plan: async (known) => {
+        const { plan: again, compiled, nodes } = await planFromInventory(desired, input.revision, approvals, deps, { held, only: (nodeId) => !known.has(nodeId) });
+        held = heldBy(compiled);
+        return { actions: again.actions, blocked: again.blocked, nodes };
+      },
+    };
+    const { execute, now, sleep, isCurrent, signal } = deps;
+    const limits = readLimits(desired);
+    // No pass of this revision ended (the controller stopped or was killed first): what they did is in the journal.
+    if (earlier.length === 0) earlier = await recoverResults(deps, input.revision, new Map(first.compiled.targets.map((target) => [target.nodeId, target.hostname])));
+    const failedEarlier = await readFailedEarlier(deps.store, earlier);
+    const result = await applyPlan(plan, { store: deps.controllerStore, execute, now, sleep, isCurrent, signal, log, nodes: first.nodes, approvals, limits, failedEarlier, ...(extensions ? { extensions } : {}) });
+    // A failure repeated from an earlier pass was counted when it happened.
+    for (const action of result.results) if (action.repeated !== true) deps.metrics.countAction(action.kind, action.outcome);
+    const results = mergeActionResults(earlier, result.results);
+    const summary = summarizeApply(plan, { ...result, results });
+    await deps.controllerStore.recordRevision(input.revision, result.cancelled ? 'applying' : 'applied', deps.now(), { ...summary, [ACTION_RESULTS_KEY]: results });
+    log.info({ cancelled: result.cancelled, failures: summary.failures.length, blocked: summary.blocked.length }, 'revision reconciled');
+    return summary;
+  } finally {
+    stopListening?.();
+  }
 }
