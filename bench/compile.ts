@@ -30,8 +30,6 @@ async function parseOnly(root: string): Promise<void> {
   }
 }
 
-/** Wall-clock and CPU milliseconds of one run; on a shared machine the CPU time is the steadier figure. */
-
 /** The same desired state with one Node's profile switched (compute ↔ compute-gpu: same role, other profile). */
 function switchProfile(desired: DesiredState, name: string, profile: string): DesiredState {
   const node = desired.nodes.get(name);

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readStatus } from '../reconciler/controller/read-status.js';
 import { runCommand } from '../reconciler/lib/command.js';
 import { SqliteControllerStore } from '../reconciler/store/sqlite/sqlite-controller-store.js';
 import { SqliteStore } from '../reconciler/store/sqlite/sqlite-store.js';
 import type { JournalEntry } from '../reconciler/store/types.js';
 import type { LabNode } from './lab-config.js';
-import { pollUntil } from './processes.js';
 
 /**
  * What the lab's controller has done, read the way an operator would: the store (`plinth status --data`),
@@ -91,9 +91,14 @@ export async function runPlinthStatus(cliScript: string, dataDir: string): Promi
   return { exitCode: result.exitCode, text: result.stdout + result.stderr };
 }
 
-/** Polls `check` every `intervalMs` for about `seconds`, then tries once more. */
+/** Polls `check` every `intervalMs` until it returns a value or `seconds` have passed (however long each check takes). */
 export async function waitFor<T>(check: () => Promise<T | undefined>, seconds: number, intervalMs = 2000): Promise<T | undefined> {
-  return (await pollUntil(check, Math.ceil((seconds * 1000) / intervalMs), intervalMs)) ?? check();
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined || Date.now() >= deadline) return value;
+    await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
+  }
 }
 
 /** Seconds between two instants (ISO strings or epoch ms), one decimal. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isIdempotentStep } from '../../reconciler/apply/step-effects.js';
 import { buildTestSettings } from '../support/dnsmasq-settings.js';
-import type { ActionResult } from '../../reconciler/apply/types.js';
+import { readEarlierResults } from '../../reconciler/controller/merge-revision-results.js';
 import type { PlanStep } from '../../reconciler/plan/types.js';
 import type { RevisionSummary } from '../../reconciler/report/summary.js';
 import { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
@@ -138,6 +138,7 @@ describe('a controller killed with SIGKILL at random points during an apply, and
       const [record] = await controllerStore.listRevisions(1);
       const summary = record?.summary as unknown as RevisionSummary;
       console.info(`final summary ${JSON.stringify(summary)}`);
+      const results = await readEarlierResults(controllerStore, `main@sha1:${sha}`);
       for (const machine of machines) {
         const powerSteps = journal.filter((entry) => entry.nodeId === machine.serial && entry.detail['op'] === 'power' && entry.startedAt !== undefined);
         const succeeded = powerSteps.filter((entry) => entry.state === 'succeeded').length;
@@ -151,12 +152,12 @@ describe('a controller killed with SIGKILL at random points during an apply, and
         const complete = new Set(steps.filter((entry) => entry.state === 'succeeded').map((entry) => entry.action)).size === 10;
         // Either enrolled to the end, or its node carries the interruption as its typed error, or a wave stop left it
         // for later: skipped, pending (a stop) or held back by the other machine's interruption (its result says which).
-        const result = (record?.summary['actionResults'] as ActionResult[] | undefined)?.find((entry) => entry.nodeId === machine.serial);
+        const result = results.find((entry) => entry.nodeId === machine.serial);
         const reported = node?.errorType === 'APPLY_INTERRUPTED' || (result?.outcome === 'skipped' && (summary.pending > 0 || result.heldByFailure === true));
         expect({ machine: machine.serial, state: node?.state, errorType: node?.errorType, done: complete ? node?.state : reported }).toEqual({ machine: machine.serial, state: node?.state, errorType: node?.errorType, done: complete ? 'configuring' : true });
       }
       // The commit's summary covers every machine the journal shows acted on, whichever pass a kill cut short.
-      const summarized = new Set(((record?.summary['actionResults'] as ActionResult[] | undefined) ?? []).map((entry) => entry.nodeId));
+      const summarized = new Set(results.map((entry) => entry.nodeId));
       const actedOn = machines.filter((machine) => journal.some((entry) => entry.nodeId === machine.serial)).map((machine) => machine.serial);
       expect(actedOn.filter((serial) => !summarized.has(serial))).toEqual([]);
       const status = await readControllerStatus(url).catch(() => undefined);

@@ -85,3 +85,16 @@ export function answerBoots(baseUrl: () => string, machines: readonly ReportingM
 export function readJournal(dataDir: string, revision?: string): Promise<JournalEntry[]> {
   return readStoredJournal(join(dataDir, 'plinth.db'), revision);
 }
+
+/**
+ * Reads that journal every 100 ms (for up to 30 s) until `done` holds for what it read; returns the last read
+ * (the caller's assertions then say what was missing).
+ */
+export async function waitForJournal(dataDir: string, done: (entries: readonly JournalEntry[]) => boolean, revision?: string): Promise<JournalEntry[]> {
+  let entries = await readJournal(dataDir, revision);
+  for (let round = 0; round < 300 && !done(entries); round += 1) {
+    await sleep(100);
+    entries = await readJournal(dataDir, revision);
+  }
+  return entries;
+}

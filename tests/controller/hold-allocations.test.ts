@@ -17,7 +17,7 @@ describe('holdAllocations', () => {
     // The apply was planned before CMP0001 reported; none of its enrolments has run, so the store holds only the old allocations.
     const before = EXAMPLE_MACHINES.filter((machine) => machine.serial !== 'CMP0001');
     const stored = buildExampleSnapshot(EXAMPLE_MACHINES);
-    const first = compileExample(desired, { ...buildExampleSnapshot(before), allocations: stored.allocations, hostnames: stored.hostnames });
+    const first = compileExample(desired, buildExampleSnapshot(before));
     const firstGiven = given(first);
 
     const unheld = given(compileExample(desired, stored));

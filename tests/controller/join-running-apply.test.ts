@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startPlinth, type RunningPlinth } from '../../reconciler/api/serve.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
@@ -10,7 +9,7 @@ import { createGitFixture, type GitFixture } from '../support/git-repo.js';
 import { macsFor } from '../support/hardware-report.js';
 import { readState, SIMULATOR_CIPHER_SUITE, startBmc, type SimulatedBmc } from '../support/ipmi-sim.js';
 import { readExampleBase, renderNodeManifests } from './e2e-repo.js';
-import { postReport, readJournal, sendPushHook, waitForRevision } from './harness.js';
+import { postReport, sendPushHook, waitForJournal, waitForRevision } from './harness.js';
 
 const SECRET = 'join-running-apply-secret';
 const PASSWORD_ENV = 'PLINTH_JOIN_BMC_PASSWORD';
@@ -54,21 +53,13 @@ describe('a machine reporting while an apply runs', () => {
     expect(await postReport(plinth.url, early)).toBe(202);
 
     // Nobody answers the early machine's boot: its action waits for the deploy environment's report.
-    const journal = (): Promise<JournalEntry[]> => readJournal(join(dir, 'data'), revision);
     const waitingOn = (entries: readonly JournalEntry[], nodeId: string) =>
       entries.find((entry) => entry.nodeId === nodeId && entry.detail['op'] === 'wait-state' && entry.state === 'started');
-    let entries = await journal();
-    for (let round = 0; round < 300 && !waitingOn(entries, 'CMP0001'); round += 1) {
-      await sleep(100);
-      entries = await journal();
-    }
+    let entries = await waitForJournal(join(dir, 'data'), (read) => waitingOn(read, 'CMP0001') !== undefined, revision);
     expect(waitingOn(entries, 'CMP0001')).toBeDefined();
 
     expect(await postReport(plinth.url, late)).toBe(202);
-    for (let round = 0; round < 300 && !waitingOn(entries, 'CMP0002'); round += 1) {
-      await sleep(100);
-      entries = await journal();
-    }
+    entries = await waitForJournal(join(dir, 'data'), (read) => waitingOn(read, 'CMP0002') !== undefined, revision);
 
     // The late machine was powered on into the deploy environment by the same commit's apply, which is still
     // waiting on the early one: it did not wait for that apply to end.

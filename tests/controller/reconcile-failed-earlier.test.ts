@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import type { StepExecutor } from '../../reconciler/apply/types.js';
 import { createCompiler } from '../../reconciler/compile/compile.js';
 import { ControllerMetrics } from '../../reconciler/controller/metrics.js';
@@ -8,16 +7,12 @@ import { asksForReplan } from '../../reconciler/controller/replan-on-report.js';
 import { PlinthError } from '../../reconciler/lib/errors.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
 import { renderSummaryNote } from '../../reconciler/report/summary.js';
-import { buildExampleInventory, EXAMPLE_MACHINES } from '../support/example-inventory.js';
+import { EXAMPLE_DIR as EXAMPLE_REPO } from '../plan/example-repo.js';
+import { buildExampleInventoryOf as inventoryOf } from '../support/example-inventory.js';
 import { ingestInventory as ingest, openTempStores, type TempStores } from '../support/stores.js';
 
 const REVISION = `main@sha1:${'c'.repeat(40)}`;
-const EXAMPLE_REPO = join(import.meta.dirname, '..', '..', 'cluster-repo-example');
 
-function inventoryOf(serial: string) {
-  const index = EXAMPLE_MACHINES.findIndex((machine) => machine.serial === serial);
-  return buildExampleInventory(EXAMPLE_MACHINES[index]!, index);
-}
 
 describe('reconcileRevision and a machine that failed at the same commit', () => {
   let stores: TempStores;

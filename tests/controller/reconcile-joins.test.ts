@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import type { StepExecutor } from '../../reconciler/apply/types.js';
 import { createCompiler } from '../../reconciler/compile/compile.js';
 import { ControllerMetrics } from '../../reconciler/controller/metrics.js';
 import { reconcileRevision } from '../../reconciler/controller/reconcile-revision.js';
 import { silentLogger } from '../../reconciler/lib/logger.js';
 import type { SqliteControllerStore } from '../../reconciler/store/sqlite/sqlite-controller-store.js';
-import { buildExampleInventory, EXAMPLE_MACHINES } from '../support/example-inventory.js';
+import { EXAMPLE_DIR as EXAMPLE_REPO } from '../plan/example-repo.js';
+import { buildExampleInventoryOf } from '../support/example-inventory.js';
 import { ingestInventory as ingest, openTempStores, type TempStores } from '../support/stores.js';
 
 const REVISION = `main@sha1:${'b'.repeat(40)}`;
-const EXAMPLE_REPO = join(import.meta.dirname, '..', '..', 'cluster-repo-example');
 
 describe('reconcileRevision and machines that report while it plans', () => {
   let stores: TempStores;
@@ -23,9 +22,8 @@ describe('reconcileRevision and machines that report while it plans', () => {
 
   it('plans a machine in once the apply starts when its first report came after the inventory was read', async () => {
     const { store, controllerStore } = stores;
-    const index = (serial: string) => EXAMPLE_MACHINES.findIndex((machine) => machine.serial === serial);
-    const early = buildExampleInventory(EXAMPLE_MACHINES[index('CMP0001')] ?? EXAMPLE_MACHINES[0]!, index('CMP0001'));
-    const late = buildExampleInventory(EXAMPLE_MACHINES[index('CMP0002')] ?? EXAMPLE_MACHINES[0]!, index('CMP0002'));
+    const early = buildExampleInventoryOf('CMP0001');
+    const late = buildExampleInventoryOf('CMP0002');
     await ingest(store, early);
 
     const listeners = new Set<() => void>();
@@ -48,7 +46,7 @@ describe('reconcileRevision and machines that report while it plans', () => {
       ran.push(`${context.node.nodeId}:${step.op}`);
       if (context.node.nodeId === 'CMP0002') lateRan();
       if (context.node.nodeId === 'CMP0001' && ran.filter((entry) => entry.startsWith('CMP0001:')).length === 1) {
-        await Promise.race([lateStarted, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        await Promise.race([lateStarted, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
         ran.push('CMP0001 released');
       }
       return {};

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildTestSettings } from '../support/dnsmasq-settings.js';
 import type { JournalEntry } from '../../reconciler/store/types.js';
 import { createGitFixture, type GitFixture } from '../support/git-repo.js';
@@ -10,7 +9,7 @@ import { macsFor } from '../support/hardware-report.js';
 import { startBmc, type SimulatedBmc } from '../support/ipmi-sim.js';
 import { findFreePort } from '../support/sshd.js';
 import { readExampleBase, renderNodeManifests } from './e2e-repo.js';
-import { postReport, readJournal } from './harness.js';
+import { postReport, readJournal, waitForJournal } from './harness.js';
 import { bundleCli, spawnPlinth, waitHealthy, type PlinthProcess } from './spawn-plinth.js';
 
 const PASSWORD_ENV = 'PLINTH_SHUTDOWN_BMC_PASSWORD';
@@ -56,11 +55,8 @@ describe('plinth serve stopped with SIGTERM during an apply', () => {
     expect(await postReport(url, machine)).toBe(202);
     await git.commitFiles({ 'nodes/waiting.yaml': renderNodeManifests([machine], PASSWORD_ENV, bmc?.user ?? '') }, 'one machine');
     // Nobody answers the machine's boot: the enrolment waits for its report from the deploy environment.
-    let waiting: JournalEntry | undefined;
-    for (let round = 0; round < 300 && !waiting; round += 1) {
-      await sleep(100);
-      waiting = (await readAllJournal()).find((entry) => entry.detail['op'] === 'wait-state' && entry.state === 'started');
-    }
+    const isWaiting = (entry: JournalEntry): boolean => entry.detail['op'] === 'wait-state' && entry.state === 'started';
+    const waiting = (await waitForJournal(join(dir, 'data'), (entries) => entries.some(isWaiting))).find(isWaiting);
     expect(waiting).toBeDefined();
 
     plinth.child.kill('SIGTERM');

@@ -80,6 +80,13 @@ export function buildExampleInventory(machine: ExampleMachine, index: number): I
  * The example's inventory snapshot. The failed compute CN7016394F01C8, which CN7016394F0B2A replaces, left
  * its hostname and addresses behind; compute indices up to 9 were used before.
  */
+/** The inventory of the example machine with `serial` (as `buildExampleInventory` at its place in the fleet). */
+export function buildExampleInventoryOf(serial: string): Inventory {
+  const index = EXAMPLE_MACHINES.findIndex((machine) => machine.serial === serial);
+  if (index < 0) throw new Error(`no example machine has serial ${serial}`);
+  return buildExampleInventory(EXAMPLE_MACHINES[index]!, index);
+}
+
 export function buildExampleSnapshot(machines: readonly ExampleMachine[] = EXAMPLE_MACHINES): InventorySnapshot {
   const snapshot = buildSnapshot(machines.map((machine, index) => ({ inventory: buildExampleInventory(machine, index) })), '2026-01-01T00:00:00Z');
   return {

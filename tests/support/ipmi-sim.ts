@@ -205,13 +205,14 @@ export async function stopBmcs(bmcs: readonly SimulatedBmc[]): Promise<void> {
 }
 
 export async function readState(statePath: string): Promise<SimulatedBmcState> {
-  const [power, boot, calls] = await Promise.all(
-    ['power', 'boot', 'calls.log'].map((file) => readFile(join(statePath, file), 'utf8')),
-  );
+  // The call log first: the hook logs a call once it has taken effect, so the power and boot read after it are at
+  // least as new as the last call it lists.
+  const calls = await readFile(join(statePath, 'calls.log'), 'utf8');
+  const [power, boot] = await Promise.all(['power', 'boot'].map((file) => readFile(join(statePath, file), 'utf8')));
   return {
     power: power?.trim() === '1' ? 'on' : 'off',
     boot: boot?.trim() ?? '',
-    calls: (calls ?? '').split('\n').filter((line) => line !== ''),
+    calls: calls.split('\n').filter((line) => line !== ''),
   };
 }
 
