@@ -76,8 +76,8 @@ export async function startPlinth(settings: ServeSettings, log: Logger): Promise
       (stopping ??= (async () => {
         await controller.stop();
         // The last commit's outcome is worth a short wait: without it the forge shows `pending` until the next start.
-        await flushStatuses(STATUS_FLUSH_MS);
-        await closeDrivers();
+        // The drivers close meanwhile: a stop waits for the longer of the two, not their sum.
+        await Promise.all([flushStatuses(STATUS_FLUSH_MS), closeDrivers()]);
         await server.close();
         await analysis.close();
         await encServer?.close();

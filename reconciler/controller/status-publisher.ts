@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { STATUS_DRIVERS, statusContext, type ForgeKind } from '../report/forges/index.js';
-import { isFullSha } from '../report/forges/paths.js';
+import { isFullSha } from '../source/revision.js';
 import type { CommitStatusDriver, DesiredStatus } from '../report/forges/types.js';
 import { StatusReporter } from '../report/status-reporter.js';
 import { decideSummaryState, renderStatusDescription, type RevisionSummary } from '../report/summary.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runCommand, type CommandRunner } from '../lib/command.js';
 import { PlinthError } from '../lib/errors.js';
 import { createGit as defaultCreateGit, type CreateGit } from './git-client.js';
-import { formatRevision, parseRevision, type Revision } from './revision.js';
+import { formatRevision, isFullSha, parseRevision, type Revision } from './revision.js';
 
 export interface MaterializeDeps {
   createGit?: CreateGit;
@@ -28,7 +28,7 @@ export async function materializeRevision(repoPath: string, revision: Revision |
   } catch (error) {
     failure = error;
   }
-  if (!/^[0-9a-f]{40}$/.test(sha)) {
+  if (!isFullSha(sha)) {
     const named = typeof revision === 'string' ? revision : formatRevision(revision);
     throw new PlinthError('SOURCE_UNKNOWN_REVISION', `revision ${named} is not a commit in ${repoPath}`, {
       cause: failure,

@@ -15,6 +15,11 @@ export interface Revision {
 const REVISION = /^(?<branch>[^@\s]+)@(?<algorithm>sha1|sha256):(?<digest>[0-9a-f]+)$/;
 const DIGEST_LENGTH = { sha1: 40, sha256: 64 } as const;
 
+/** A full SHA-1 commit id (40 lower-case hex digits). */
+export function isFullSha(sha: string): boolean {
+  return /^[0-9a-f]{40}$/.test(sha);
+}
+
 export function formatRevision(revision: Revision): string {
   return `${revision.branch}@${revision.algorithm}:${revision.digest}`;
 }

@@ -76,3 +76,16 @@ export function parseBmcAddress(address: string): BmcAddress {
     details: { address },
   });
 }
+
+/**
+ * One BMC, however its address is spelled (`ipmi://h` and `ipmi://h:623` are the same BMC). An address that does
+ * not parse keys on itself; the driver then reports it as invalid.
+ */
+export function bmcKey(address: string): string {
+  try {
+    const parsed = parseBmcAddress(address);
+    return `${parsed.protocol}://${parsed.host}:${parsed.port}`;
+  } catch {
+    return address;
+  }
+}

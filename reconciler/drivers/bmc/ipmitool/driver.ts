@@ -148,7 +148,7 @@ export function createIpmitoolDriver(options: IpmitoolDriverOptions): IpmitoolDr
       args: optionsFor(target),
       env: envFor(target, false),
       address: target.address,
-      key: sessionKey(resolveHost(target), target.credentials.username, target.credentials.password),
+      key: sessionKey(target.address, target.credentials.username, target.credentials.password),
       runOnce: (command, timeoutMs, signal) => runOnce(target, command, timeoutMs, signal),
     };
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { bmcKey } from '../address.js';
 import type { BmcError } from '../errors.js';
 import { classifyFailure, dropVerboseNoise } from './classify.js';
 import type { SessionPool } from './session-pool.js';
@@ -37,12 +38,12 @@ export interface SessionContext {
 const PARENT_DEATH_WRAPPER = ['--pdeathsig', 'KILL', '--'];
 
 /**
- * Sessions are per BMC (host and port, however the address was written) and per credentials; the password
- * enters the key only as a digest.
+ * Sessions are per BMC (`bmcKey`: however the address was written) and per credentials; the password enters the
+ * key only as a digest.
  */
-export function sessionKey(bmc: { host: string; port: number }, username: string, password: string): string {
+export function sessionKey(address: string, username: string, password: string): string {
   const digest = createHash('sha256').update(password).digest('hex');
-  return `${bmc.host}:${bmc.port}\n${username}\n${digest}`;
+  return `${bmcKey(address)}\n${username}\n${digest}`;
 }
 
 function failureResult(output: ShellAnswer, timedOut: boolean) {

@@ -1,5 +1,5 @@
+export { bmcKey } from '../address.js';
 export {
-  bmcKey,
   isolateBmcDriver,
   ISOLATION_DEFAULTS,
   type IsolatedBmcDriver,

@@ -1,5 +1,5 @@
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from '../../../lib/concurrency-limiter.js';
-import { maskAddress, parseBmcAddress } from '../address.js';
+import { bmcKey, maskAddress } from '../address.js';
 import { BmcError, isBmcError } from '../errors.js';
 import type { BmcDriver, BmcTarget, CallOptions, PowerAction } from '../types.js';
 import { computeBackoff, type BackoffPolicy } from './backoff.js';
@@ -37,19 +37,6 @@ const RETRY_UNDELIVERED: RetryRule = (error) => error.code === 'BMC_UNREACHABLE'
 /** A BMC that answered, even with an error, is alive; only "gone" failures count against its breaker. */
 function countsAgainstBreaker(error: unknown): boolean {
   return isBmcError(error) && error.transient && error.code !== 'BMC_CIRCUIT_OPEN';
-}
-
-/**
- * One BMC, however its address is spelled (`ipmi://h` and `ipmi://h:623` are the same BMC). An address that does
- * not parse keys on itself; the driver then reports it as invalid.
- */
-export function bmcKey(address: string): string {
-  try {
-    const parsed = parseBmcAddress(address);
-    return `${parsed.protocol}://${parsed.host}:${parsed.port}`;
-  } catch {
-    return address;
-  }
 }
 
 export interface IsolatedBmcDriver extends BmcDriver {

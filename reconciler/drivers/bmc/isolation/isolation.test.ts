@@ -3,7 +3,8 @@ import { BmcError } from '../errors.js';
 import type { BmcDriver, PowerState } from '../types.js';
 import { computeBackoff } from './backoff.js';
 import { createCircuitBreakers } from './circuit-breaker.js';
-import { bmcKey, isolateBmcDriver } from './isolated-driver.js';
+import { bmcKey } from '../address.js';
+import { isolateBmcDriver } from './isolated-driver.js';
 import { createKeyedMutex } from './keyed-mutex.js';
 
 const target = { address: 'ipmi://10.0.0.9', credentials: { username: 'u', password: 'p' } };
