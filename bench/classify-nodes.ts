@@ -2,14 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { normaliseReport } from '../reconciler/discovery/normalise.js';
 import { buildSnapshot } from '../reconciler/inventory/build-snapshot.js';
 import { classifyNodes } from '../reconciler/inventory/classify-nodes.js';
 import { readSnapshot } from '../reconciler/inventory/read-snapshot.js';
 import type { Inventory } from '../reconciler/inventory/types.js';
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
-import { median } from './measure.js';
+import { median, timeWall } from './measure.js';
 
 /**
  * `npm run bench:classify`: what `plinth nodes` spends deciding (matching every profile of the example
@@ -50,12 +49,6 @@ function cloneMachine(model: Inventory, index: number): Inventory {
   return inventory;
 }
 
-async function time(action: () => Promise<unknown> | unknown): Promise<number> {
-  const start = performance.now();
-  await action();
-  return performance.now() - start;
-}
-
 const validated = await validateRepository('cluster-repo-example');
 if (!validated.desired) throw new Error('cluster-repo-example must be valid');
 const desired = validated.desired;
@@ -71,9 +64,9 @@ try {
   const classifyTimes: number[] = [];
   let states = new Map<string, number>();
   for (let round = 0; round < ROUNDS; round += 1) {
-    readTimes.push(await time(() => readSnapshot(file)));
+    readTimes.push(await timeWall(() => readSnapshot(file)));
     classifyTimes.push(
-      await time(() => {
+      await timeWall(() => {
         const results = classifyNodes(desired, snapshot.nodes);
         states = new Map();
         for (const result of results) states.set(result.state, (states.get(result.state) ?? 0) + 1);

@@ -11,7 +11,7 @@ import { findManifestFiles } from '../reconciler/manifests/find-manifest-files.j
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
 import { buildFleetSnapshot } from './fleet-snapshot.js';
 import { generateRepository } from './generate-repo.js';
-import { describeTimings, median, timeWallAndCpu } from './measure.js';
+import { describeRatio, describeTimings, timeWallAndCpu } from './measure.js';
 
 /**
  * `npm run bench:compile`: compile (hostnames, IPAM, cluster facts, every ENC rendered and digested) of the
@@ -74,12 +74,11 @@ try {
     const cold = createCompiler().compile(changed);
     identical &&= cold.targets.every((target, index) => target.encDigest === incremental.targets[index]?.encDigest);
   }
-  const ratio = (pick: (entry: { wall: number; cpu: number }) => number): string => (median(coldTimes.map(pick)) / median(parseTimes.map(pick))).toFixed(2);
   console.log(`repository: ${generated.manifests} manifests (${NODES} nodes), ${targets} targets, ${problems} problems; median of ${ROUNDS} rounds; load average ${loadavg()[0]?.toFixed(1)}`);
   console.log(`bare YAML parse of the repository:        ${describeTimings(parseTimes)}`);
   console.log(`compile cold:                             ${describeTimings(coldTimes)}`);
   console.log(`compile after one node's profile change:  ${describeTimings(incrementalTimes, 1)} (goal ≤ 50 ms; same ENCs as a cold compile: ${identical ? 'yes' : 'NO'})`);
-  console.log(`ratio cold / parse:                       ${ratio((entry) => entry.wall)} wall, ${ratio((entry) => entry.cpu)} CPU (goal ≤ 3)`);
+  console.log(`ratio cold / parse:                       ${describeRatio(coldTimes, parseTimes)} (goal ≤ 3)`);
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import { describeAppliedRevision, planDesiredState } from '../reconciler/plan/pl
 import { renderPlanMarkdown } from '../reconciler/plan/render-markdown.js';
 import { buildFleetSnapshot } from './fleet-snapshot.js';
 import { generateRepository } from './generate-repo.js';
-import { describeTimings, median, timeWallAndCpu, type Timing } from './measure.js';
+import { describeRatio, describeTimings, timeWallAndCpu, type Timing } from './measure.js';
 
 /**
  * `npm run bench:plan`: `plinth plan --output markdown` end to end (read the inventory snapshot, validate,
@@ -69,14 +69,13 @@ try {
     // The same as the line above without reading files and validating: classify, compile, plan and render.
     planOnlyTimes.push(await timeWallAndCpu(async () => renderPlanMarkdown(planDesiredState({ desired: headDesired, snapshot: applied.snapshot, applied: applied.applied, approvals: { byKind: {} }, revision: 'r' }).plan)));
   }
-  const ratio = (times: Timing[]): string => `${(median(times.map((entry) => entry.wall)) / median(parseTimes.map((entry) => entry.wall))).toFixed(2)} wall, ${(median(times.map((entry) => entry.cpu)) / median(parseTimes.map((entry) => entry.cpu))).toFixed(2)} CPU`;
   console.log(`repository: ${generated.manifests} manifests (${NODES} nodes); median of ${ROUNDS} rounds; load average ${loadavg()[0]?.toFixed(1)}`);
   console.log(`bare YAML parse of the repository:           ${describeTimings(parseTimes)}`);
   console.log(`plinth plan cold (nothing applied):          ${describeTimings(coldTimes)}; exit ${cold.code}, ${cold.bytes} bytes; ${cold.last}`);
   console.log(`plinth plan, one node's profile changed:     ${describeTimings(changedTimes)}; exit ${changed.code}, ${changed.bytes} bytes; ${changed.last}`);
   console.log(`  of which classify + compile + plan + render: ${describeTimings(planOnlyTimes)}`);
-  console.log(`ratio cold / parse:                          ${ratio(coldTimes)}`);
-  console.log(`ratio one change / parse:                    ${ratio(changedTimes)}`);
+  console.log(`ratio cold / parse:                          ${describeRatio(coldTimes, parseTimes)}`);
+  console.log(`ratio one change / parse:                    ${describeRatio(changedTimes, parseTimes)}`);
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@ import { ProgressReporter } from '../reconciler/lib/progress.js';
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
 import { buildFleetSnapshot } from './fleet-snapshot.js';
 import { generateRepository } from './generate-repo.js';
-import { describeTimings, median, timeWallAndCpu, type Timing } from './measure.js';
+import { describeRatio, describeTimings, timeWallAndCpu, type Timing } from './measure.js';
 
 /**
  * `npm run bench:progress`: `plinth plan --output markdown` on the 10,000-node repository and its inventory
@@ -46,7 +46,7 @@ try {
   console.log(`${NODES} nodes; median of ${ROUNDS} rounds; load average ${loadavg()[0]?.toFixed(1)}`);
   console.log(`plinth plan without progress:   ${describeTimings(plain)}`);
   console.log(`plinth plan with progress drawn: ${describeTimings(shown)} (${Math.round(updates / ROUNDS)} updates, ${Math.round(bytes / ROUNDS)} bytes to the terminal per run)`);
-  console.log(`ratio with / without: ${(median(shown.map((entry) => entry.wall)) / median(plain.map((entry) => entry.wall))).toFixed(2)} wall, ${(median(shown.map((entry) => entry.cpu)) / median(plain.map((entry) => entry.cpu))).toFixed(2)} CPU`);
+  console.log(`ratio with / without: ${describeRatio(shown, plain)}`);
   console.log(`same plan output in every run: ${outputs.size === 1}`);
 } finally {
   await rm(root, { recursive: true, force: true });

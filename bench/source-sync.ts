@@ -10,7 +10,7 @@ import { followSource } from '../reconciler/source/follow-source.js';
 import { GitSource } from '../reconciler/source/git-source.js';
 import { signWebhookBody } from '../reconciler/source/webhook-auth.js';
 import { generateRepository } from './generate-repo.js';
-import { median } from './measure.js';
+import { median, timeWall } from './measure.js';
 
 /**
  * `npm run bench:source`: (1) what one poll costs when nothing changed — plinth's `ls-remote` head check
@@ -26,12 +26,6 @@ async function git(dir: string, args: string[]): Promise<string> {
   const result = await runCommand('git', ['-C', dir, ...args], { env: ENV });
   if (result.exitCode !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
   return result.stdout.trim();
-}
-
-async function time(action: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await action();
-  return performance.now() - start;
 }
 
 async function prepare(root: string): Promise<{ bare: string; work: string; url: string }> {
@@ -56,8 +50,8 @@ async function measurePolls(root: string, url: string, label: string): Promise<v
   const plinth: number[] = [];
   const fetch: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    plinth.push(await time(() => source.sync()));
-    fetch.push(await time(() => git(naive, ['fetch', '--quiet', 'origin', 'main'])));
+    plinth.push(await timeWall(() => source.sync()));
+    fetch.push(await timeWall(() => git(naive, ['fetch', '--quiet', 'origin', 'main'])));
   }
   const [a, b] = [median(plinth), median(fetch)];
   console.log(`unchanged poll over ${label}, ${NODES} nodes: plinth sync (ls-remote) ${a.toFixed(1)} ms, git fetch ${b.toFixed(1)} ms, ratio ${(a / b).toFixed(2)}`);

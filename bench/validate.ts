@@ -1,12 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { findManifestFiles } from '../reconciler/manifests/find-manifest-files.js';
 import { validateRepository } from '../reconciler/manifests/validate-repository.js';
 import { generateRepository } from './generate-repo.js';
-import { median } from './measure.js';
+import { median, timeWall } from './measure.js';
 
 /**
  * `npm run bench:validate`: how much plinth's load + validate costs over merely parsing the same YAML.
@@ -28,21 +27,15 @@ async function parseOnly(root: string): Promise<number> {
   return documents;
 }
 
-async function time(action: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await action();
-  return performance.now() - start;
-}
-
 const root = await mkdtemp(join(tmpdir(), 'plinth-bench-validate-'));
 try {
   const generated = await generateRepository(root, { nodes: NODES });
   const validateTimes: number[] = [];
   const parseTimes: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    parseTimes.push(await time(() => parseOnly(root)));
+    parseTimes.push(await timeWall(() => parseOnly(root)));
     validateTimes.push(
-      await time(async () => {
+      await timeWall(async () => {
         const result = await validateRepository(root);
         if (!result.desired) throw new Error(`the generated repository must be valid: ${JSON.stringify(result.problems.slice(0, 3))}`);
       }),
