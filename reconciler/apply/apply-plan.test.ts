@@ -237,6 +237,32 @@ describe('applyPlan', () => {
       expect((await store.listJournal({ revision: REVISION, nodeId: 'b' })).map((entry) => entry.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     });
 
+    it('runs a joining action after a prerequisite that joined with it, even when both join a later running wave', async () => {
+      const store = createStore(['a', 'x', 'y']);
+      const hold = holding('a');
+      // x is slow: its dependent y, admitted into the same running wave, must wait for it rather than call it failed.
+      let releaseX = (): void => undefined;
+      const xGate = new Promise<void>((resolve) => (releaseX = resolve));
+      const execute: StepExecutor = async (step, context) => {
+        if (context.node.nodeId === 'x' && step.op === 'power') await xGate;
+        return hold.execute(step, context);
+      };
+      const joining = [action('x', { wave: 1 }), action('y', { id: 'y/reconfigure', kind: 'reconfigure', wave: 2, dependsOn: ['x/enrol'] })];
+      const more = extensions(() => ({ actions: joining, blocked: [], nodes: nodesFor(['a', 'x', 'y']) }));
+      const applying = applyPlan(plan([action('a', { wave: 3 })]), createDeps(store, ['a'], execute, { extensions: more }));
+      await hold.reached;
+
+      more.announce();
+      await until(() => hold.ran.includes('x:dhcp-ensure'));
+      releaseX();
+      await until(() => hold.ran.includes('y:enc-publish'));
+      hold.release();
+      const result = await applying;
+
+      expect(result.results.map((entry) => [entry.actionId, entry.outcome])).toEqual([['a/enrol', 'succeeded'], ['x/enrol', 'succeeded'], ['y/reconfigure', 'succeeded']]);
+      expect(hold.ran.indexOf('y:dhcp-ensure')).toBeGreaterThan(hold.ran.indexOf('x:enc-publish'));
+    });
+
     it('keeps a new machine of a later wave behind the barrier of the running one', async () => {
       const store = createStore(['a', 'c']);
       const hold = holding('a');

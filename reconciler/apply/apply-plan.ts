@@ -18,6 +18,8 @@ interface ApplyState {
   results: Map<string, ActionResult>;
   /** One chain per node, so two actions of the same node never overlap. */
   nodeChains: Map<string, Promise<unknown>>;
+  /** Actions taken from a wave's queue and not yet ended: a dependent taken by another worker waits for them. */
+  inFlight: Map<string, Promise<void>>;
   /** What passed apply's own gate, in the order it was given: the order of the results. */
   admitted: PlannedAction[];
   blocked: BlockedAction[];
@@ -65,6 +67,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     applied: new Map((await deps.store.listAppliedStates({ nodeIds: plan.actions.map((action) => action.nodeId) })).map((entry) => [entry.nodeId, entry])),
     results: new Map(),
     nodeChains: new Map(),
+    inFlight: new Map(),
     admitted: [],
     blocked: [...plan.blocked],
     waiting: new Map(),
@@ -214,19 +217,11 @@ async function work(state: ApplyState, wave: RunningWave): Promise<void> {
   const { deps } = state;
   try {
     for (let action = wave.queue.shift(); action; action = wave.queue.shift()) {
-      const blocker = wave.halted === undefined ? findBlocker(state, action) : { reason: wave.halted, byFailure: wave.halted !== SUPERSEDED };
-      if (blocker !== undefined) {
-        skip(state, action, blocker.reason, blocker.byFailure);
-        continue;
-      }
-      const repeated = repeatFailure(state, action);
-      const result = repeated ?? (await runSerialized(state, action));
-      // A failure found in this pass stops the rest of its wave; one repeated from an earlier pass stops only the
-      // later waves (counted at the wave's end), so a machine left failed does not hold back new machines of its wave.
-      if (repeated) wave.repeated += 1;
-      else if (result.outcome === 'failed' || result.outcome === 'interrupted') wave.failed += 1;
-      if (!repeated) haltOnFailures(state, wave);
-      if (wave.halted === undefined && stopped(deps)) wave.halted = SUPERSEDED;
+      // Known as in flight from the moment it leaves the queue: a dependent taken by another worker waits for it.
+      const id = action.id;
+      const handled = handle(state, wave, action);
+      state.inFlight.set(id, handled);
+      await handled.finally(() => state.inFlight.delete(id));
     }
   } catch (error) {
     deps.log.error({ err: error }, 'apply worker stopped by an internal error');
@@ -234,6 +229,25 @@ async function work(state: ApplyState, wave: RunningWave): Promise<void> {
     wave.active -= 1;
     if (wave.active === 0) endWave(state, wave);
   }
+}
+
+/** One action of a running wave: skipped, its earlier failure repeated, or run; then the wave's failure count. */
+async function handle(state: ApplyState, wave: RunningWave, action: PlannedAction): Promise<void> {
+  // A prerequisite still in flight (both joined the running wave together) is waited for, not taken as failed.
+  await Promise.all(action.dependsOn.map((id) => state.inFlight.get(id)?.catch(() => undefined)));
+  const blocker = wave.halted === undefined ? findBlocker(state, action) : { reason: wave.halted, byFailure: wave.halted !== SUPERSEDED };
+  if (blocker !== undefined) {
+    skip(state, action, blocker.reason, blocker.byFailure);
+    return;
+  }
+  const repeated = repeatFailure(state, action);
+  const result = repeated ?? (await runSerialized(state, action));
+  // A failure found in this pass stops the rest of its wave; one repeated from an earlier pass stops only the
+  // later waves (counted at the wave's end), so a machine left failed does not hold back new machines of its wave.
+  if (repeated) wave.repeated += 1;
+  else if (result.outcome === 'failed' || result.outcome === 'interrupted') wave.failed += 1;
+  if (!repeated) haltOnFailures(state, wave);
+  if (wave.halted === undefined && stopped(state.deps)) wave.halted = SUPERSEDED;
 }
 
 /** An unmet dependency: a prerequisite that did not succeed in this pass (`byFailure` when a failure is why). */
