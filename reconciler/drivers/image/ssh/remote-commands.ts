@@ -1,8 +1,4 @@
-import { PlinthError } from '../../../lib/errors.js';
 import { quoteShellWord } from '../../../lib/shell-quote.js';
-import type { SshSession } from '../../../lib/ssh-session.js';
-import { LSBLK_COMMAND, parseLsblk } from '../lsblk.js';
-import type { BlockDisk } from '../root-disk.js';
 
 /**
  * The shell commands the golden-image push runs on the node. They stay within POSIX sh, coreutils
@@ -44,13 +40,4 @@ export function convertQcow2Command(staged: string, disk: string): string {
 /** Reads the 64 hex digits sha256sum prints first, or undefined when the output holds none. */
 export function parseSha256Output(stdout: string): string | undefined {
   return /^([0-9a-f]{64})\b/.exec(stdout.trim())?.[1];
-}
-
-/** The node's block devices as its lsblk (or `command`) lists them; `IMAGE_DISK_LIST` when that fails. */
-export async function listNodeDisks(session: SshSession, node: string, command = LSBLK_COMMAND): Promise<BlockDisk[]> {
-  const listing = await session.exec(command, { maxOutputBytes: 16 * 1024 * 1024 });
-  if (listing.exitCode !== 0) {
-    throw new PlinthError('IMAGE_DISK_LIST', `Node ${node}: listing disks failed (exit ${listing.exitCode})`, { details: { node, stderr: listing.stderr.slice(-2000) } });
-  }
-  return parseLsblk(listing.stdout);
 }

@@ -10,13 +10,13 @@ import type { EnsureImageOptions, GoldenImage, ImageDriver, ImageProgress, Image
 import {
   checksumRangeCommand,
   convertQcow2Command,
-  listNodeDisks,
   parseSha256Output,
   QEMU_IMG_PRESENT_COMMAND,
   resolveLinkCommand,
   stageFileCommand,
   writeRawCommand,
 } from './remote-commands.js';
+import { listNodeDisks } from './node-disks.js';
 
 export interface SshImageDriverDeps {
   connect?: SshConnector;

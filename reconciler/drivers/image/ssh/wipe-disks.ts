@@ -5,7 +5,8 @@ import { quoteShellWord } from '../../../lib/shell-quote.js';
 import { openSshSession, type SshConnector, type SshEndpoint, type SshSession } from '../../../lib/ssh-session.js';
 import { explainMismatch, type BlockDisk } from '../root-disk.js';
 import { toImageError } from '../ssh-errors.js';
-import { listNodeDisks, parseSha256Output } from './remote-commands.js';
+import { listNodeDisks } from './node-disks.js';
+import { parseSha256Output } from './remote-commands.js';
 
 export interface WipeDisksDeps {
   connect?: SshConnector;
